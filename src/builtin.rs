@@ -1,0 +1,10 @@
+//! The rule packs compiled into the binary, from the repository's `rules/` folder.
+
+/// `(file name, TOML text)` of every built-in pack, in load order.
+pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("typos.toml", include_str!("../rules/typos.toml")),
+    (
+        "placeholders.toml",
+        include_str!("../rules/placeholders.toml"),
+    ),
+];

@@ -1,0 +1,167 @@
+//! The per-project file `.gwlint.toml`, found by walking up from a checked file.
+//!
+//! ```toml
+//! packs = ["rules/our-terms.toml"]   # more rule packs, relative to this file
+//! builtin = true                     # load the built-in packs (default)
+//! disable = ["punctuation.space"]    # rule ids or id prefixes
+//! enable = ["variants"]              # turn on rules that are off by default
+//! allow = ["登陆"]                    # words never reported
+//! ignore = ["drafts/**"]             # paths not checked (gitignore syntax)
+//! [severity]
+//! "placeholder" = "warning"          # by id or id prefix; the longest prefix wins
+//! [params."outline.form"]
+//! arabic_dunhao = true               # per-rule parameters, merged over the pack's
+//! [lsp]
+//! debounce_ms = 100
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{ConfigError, SourceFile};
+
+pub const FILE_NAME: &str = ".gwlint.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LspSettings {
+    pub debounce_ms: Option<u64>,
+}
+
+/// The parsed `.gwlint.toml`. Paths in it are relative to `dir`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    #[serde(default)]
+    pub packs: Vec<Spanned<String>>,
+    #[serde(default = "yes")]
+    pub builtin: bool,
+    #[serde(default)]
+    pub disable: Vec<String>,
+    #[serde(default)]
+    pub enable: Vec<String>,
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub severity: BTreeMap<String, Spanned<String>>,
+    #[serde(default)]
+    pub params: BTreeMap<String, toml::Table>,
+    #[serde(default)]
+    pub lsp: LspSettings,
+    /// Directory the file lives in (not read from TOML).
+    #[serde(skip)]
+    pub dir: PathBuf,
+    #[serde(skip)]
+    pub source: Option<Arc<SourceFile>>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for ProjectConfig {
+    fn default() -> Self {
+        ProjectConfig {
+            packs: Vec::new(),
+            builtin: true,
+            disable: Vec::new(),
+            enable: Vec::new(),
+            allow: Vec::new(),
+            ignore: Vec::new(),
+            severity: BTreeMap::new(),
+            params: BTreeMap::new(),
+            lsp: LspSettings::default(),
+            dir: PathBuf::from("."),
+            source: None,
+        }
+    }
+}
+
+impl ProjectConfig {
+    /// Parses config text; `path` names it in errors and anchors relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<ProjectConfig, ConfigError> {
+        let source = SourceFile::new(path.display().to_string(), text);
+        let mut config: ProjectConfig =
+            toml::from_str(text).map_err(|e| ConfigError::from_toml(&source, &e))?;
+        for (selector, sev) in &config.severity {
+            if crate::finding::Severity::parse(sev.get_ref()).is_none() {
+                return Err(source.error(
+                    sev.span(),
+                    format!(
+                        "`{selector}` 的严重程度 `{}` 无效：应为 error、warning、info 或 hint",
+                        sev.get_ref()
+                    ),
+                ));
+            }
+        }
+        config.dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        config.source = Some(source);
+        Ok(config)
+    }
+
+    /// Reads and parses a config file.
+    pub fn load(path: &Path) -> Result<ProjectConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::whole_file(path.display().to_string(), format!("无法读取配置文件：{e}"))
+        })?;
+        ProjectConfig::parse(path, &text)
+    }
+
+    /// The nearest `.gwlint.toml` in `start` or its ancestors.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let start = if start.is_file() {
+            start.parent()?
+        } else {
+            start
+        };
+        let start = std::fs::canonicalize(start).ok()?;
+        start
+            .ancestors()
+            .map(|dir| dir.join(FILE_NAME))
+            .find(|candidate| candidate.is_file())
+    }
+
+    /// Paths of the extra packs, resolved against the config's directory.
+    pub fn pack_paths(&self) -> Vec<(PathBuf, std::ops::Range<usize>)> {
+        self.packs
+            .iter()
+            .map(|p| (self.dir.join(p.get_ref()), p.span()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_all_keys() {
+        let cfg = ProjectConfig::parse(
+            Path::new("/p/.gwlint.toml"),
+            "packs = [\"x.toml\"]\ndisable = [\"punctuation\"]\nallow = [\"登陆\"]\n[severity]\nplaceholder = \"warning\"\n[lsp]\ndebounce_ms = 50\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.pack_paths()[0].0, PathBuf::from("/p/x.toml"));
+        assert_eq!(cfg.disable, ["punctuation"]);
+        assert_eq!(cfg.lsp.debounce_ms, Some(50));
+        assert!(cfg.builtin);
+    }
+
+    #[test]
+    fn rejects_bad_severity_and_unknown_keys() {
+        let e =
+            ProjectConfig::parse(Path::new("c.toml"), "[severity]\ntypo = \"loud\"\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 8));
+        let e = ProjectConfig::parse(Path::new("c.toml"), "disabled = []\n").unwrap_err();
+        assert!(e.message.contains("disabled"), "{e}");
+    }
+}

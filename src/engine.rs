@@ -1,0 +1,126 @@
+//! Runs a rule set over a document: paragraph-local checkers per paragraph, then
+//! document-level checkers, then the project's allow-list.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use crate::config::{load_rules, ConfigErrors, ProjectConfig, RuleSpec};
+use crate::document::{paragraphs, DocKind};
+use crate::finding::Finding;
+use crate::rules::{build_all, Checker, DocView};
+
+/// Built rules, ready to check any number of documents from any thread.
+pub struct RuleSet {
+    specs: Vec<RuleSpec>,
+    checkers: Vec<Box<dyn Checker>>,
+    allow: Option<AhoCorasick>,
+}
+
+impl RuleSet {
+    /// The built-in rules with default settings.
+    pub fn builtin() -> RuleSet {
+        RuleSet::from_config(&ProjectConfig::default()).expect("built-in rule packs are valid")
+    }
+
+    /// Loads and builds the rules a project config selects.
+    pub fn from_config(config: &ProjectConfig) -> Result<RuleSet, ConfigErrors> {
+        let specs = load_rules(config)?;
+        RuleSet::from_specs(specs, &config.allow)
+    }
+
+    /// Builds the enabled rules among `specs`; `allow` lists words never reported.
+    pub fn from_specs(specs: Vec<RuleSpec>, allow: &[String]) -> Result<RuleSet, ConfigErrors> {
+        let enabled: Vec<RuleSpec> = specs.iter().filter(|s| s.enabled).cloned().collect();
+        let checkers = build_all(&enabled).map_err(ConfigErrors)?;
+        let allow: Vec<&String> = allow.iter().filter(|w| !w.is_empty()).collect();
+        let allow = if allow.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(allow)
+                    .expect("allow-list words always build"),
+            )
+        };
+        Ok(RuleSet {
+            specs,
+            checkers,
+            allow,
+        })
+    }
+
+    /// Every rule known, enabled or not.
+    pub fn rules(&self) -> &[RuleSpec] {
+        &self.specs
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleSpec> {
+        self.specs.iter().find(|s| &*s.id == id)
+    }
+
+    /// Paragraph-local findings for one paragraph, spans relative to `text`,
+    /// sorted by position. A pure function of `text`, so callers may cache it.
+    pub fn check_paragraph(&self, text: &str) -> Vec<Finding> {
+        let mut out = Vec::new();
+        if text.trim().is_empty() {
+            return out;
+        }
+        for checker in &self.checkers {
+            checker.check_paragraph(text, &mut out);
+        }
+        self.filter_allowed(text, &mut out);
+        sort(&mut out);
+        out
+    }
+
+    /// Document-level findings (absolute spans).
+    pub fn check_document(&self, doc: &DocView<'_>) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for checker in &self.checkers {
+            checker.check_document(doc, &mut out);
+        }
+        out
+    }
+
+    /// All findings in a document, sorted by position.
+    pub fn check(&self, text: &str, kind: DocKind) -> Vec<Finding> {
+        let lintable = kind.lintable(text);
+        let paras = paragraphs(&lintable);
+        let mut out = Vec::new();
+        for para in &paras {
+            for mut f in self.check_paragraph(para.text) {
+                f.shift(para.start);
+                out.push(f);
+            }
+        }
+        let view = DocView {
+            text: &lintable,
+            paragraphs: &paras,
+        };
+        out.extend(self.check_document(&view));
+        sort(&mut out);
+        out
+    }
+
+    /// Drops findings whose span lies inside an allowed word.
+    fn filter_allowed(&self, text: &str, findings: &mut Vec<Finding>) {
+        let Some(allow) = &self.allow else { return };
+        let allowed: Vec<_> = allow.find_iter(text).map(|m| m.range()).collect();
+        if allowed.is_empty() {
+            return;
+        }
+        findings.retain(|f| {
+            !allowed
+                .iter()
+                .any(|a| a.start <= f.span.start && f.span.end <= a.end)
+        });
+    }
+}
+
+/// Sorts by position, then rule id, and drops exact repeats.
+pub fn sort(findings: &mut Vec<Finding>) {
+    findings.sort_by(|a, b| {
+        (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+    });
+    findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule);
+}

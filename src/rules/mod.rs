@@ -1,0 +1,75 @@
+//! Rule kinds. Every kind builds [`Checker`]s from the [`RuleSpec`]s of its rules;
+//! the engine runs them. Paragraph-local checkers are pure functions of one
+//! paragraph's text, so the language server can re-run only what an edit touched.
+
+pub mod dictionary;
+pub mod pattern;
+
+use crate::config::{ConfigError, RuleSpec};
+use crate::document::Paragraph;
+use crate::finding::Finding;
+
+/// The whole document as document-level checkers see it.
+pub struct DocView<'a> {
+    /// The lintable text (Markdown already masked).
+    pub text: &'a str,
+    pub paragraphs: &'a [Paragraph<'a>],
+}
+
+/// A built rule (or group of rules of one kind) ready to run.
+pub trait Checker: Send + Sync {
+    /// Findings in one paragraph, spans relative to `text`. Must depend on `text`
+    /// alone: results are cached per paragraph.
+    fn check_paragraph(&self, _text: &str, _out: &mut Vec<Finding>) {}
+
+    /// Findings that need the whole document, spans absolute.
+    fn check_document(&self, _doc: &DocView<'_>, _out: &mut Vec<Finding>) {}
+}
+
+/// Builds the checkers of one kind from all enabled rules of that kind.
+pub type Builder = fn(&[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>>;
+
+/// Every rule kind gwlint knows, by the name used in `kind = "…"`.
+pub const KINDS: &[(&str, Builder)] = &[
+    ("dictionary", dictionary::build),
+    ("pattern", pattern::build),
+];
+
+pub fn builder(kind: &str) -> Option<Builder> {
+    KINDS
+        .iter()
+        .find(|(name, _)| *name == kind)
+        .map(|(_, b)| *b)
+}
+
+/// Builds checkers for `specs` (all enabled), grouping them by kind.
+pub fn build_all(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
+    let mut checkers = Vec::new();
+    let mut errors = Vec::new();
+    let mut kinds: Vec<&str> = specs.iter().map(|s| s.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for kind in kinds {
+        let group: Vec<RuleSpec> = specs.iter().filter(|s| s.kind == kind).cloned().collect();
+        match builder(kind) {
+            Some(build) => match build(&group) {
+                Ok(mut built) => checkers.append(&mut built),
+                Err(mut errs) => errors.append(&mut errs),
+            },
+            None => {
+                let known: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+                for spec in &group {
+                    errors.push(spec.error(
+                        spec.kind_span.clone(),
+                        format!("未知的规则类型 `{kind}`（可用：{}）", known.join(", ")),
+                    ));
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(checkers)
+    } else {
+        Err(errors)
+    }
+}

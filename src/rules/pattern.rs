@@ -1,0 +1,233 @@
+//! `kind = "pattern"`: a regular expression with a message and optional
+//! replacement templates.
+//!
+//! The `regex` crate has no look-around, so context is expressed three ways: a
+//! named group `hit` narrows the reported span to part of the match; `not_before`
+//! and `not_after` are regexes that veto a match when they match the text just
+//! before (anchor with `$`) or just after (anchor with `^`) the span. Alternatives
+//! may name their groups `hit`, `hit2`, …: the first that took part is the span.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use regex::Regex;
+use toml::Spanned;
+
+use super::Checker;
+use crate::config::{ConfigError, RuleSpec};
+use crate::finding::{render, Finding, Severity};
+use crate::position::floor_char_boundary;
+
+/// How many bytes of context `not_before`/`not_after` see (about 10 CJK characters).
+const CONTEXT_BYTES: usize = 32;
+
+pub struct PatternChecker {
+    rule: Arc<str>,
+    severity: Severity,
+    template: String,
+    regex: Regex,
+    hit_groups: Vec<usize>,
+    replace: Vec<String>,
+    not_before: Option<Regex>,
+    not_after: Option<Regex>,
+}
+
+pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
+    let mut out: Vec<Box<dyn Checker>> = Vec::new();
+    let mut errors = Vec::new();
+    for spec in specs {
+        match build_one(spec) {
+            Ok(c) => out.push(Box::new(c)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn build_one(spec: &RuleSpec) -> Result<PatternChecker, ConfigError> {
+    spec.expect_params(&[])?;
+    if !spec.entries.is_empty() {
+        return Err(spec.error(
+            spec.span.clone(),
+            "正则规则不使用 [rule.entries]".to_owned(),
+        ));
+    }
+    let Some(pattern) = &spec.pattern else {
+        return Err(spec.error(
+            spec.span.clone(),
+            format!("正则规则 `{}` 缺少 `pattern`", spec.id),
+        ));
+    };
+    let regex = compile(spec, pattern)?;
+    let hit_groups = regex
+        .capture_names()
+        .enumerate()
+        .filter(|(_, n)| n.is_some_and(|n| n.starts_with("hit")))
+        .map(|(i, _)| i)
+        .collect();
+    let not_before = spec
+        .not_before
+        .as_ref()
+        .map(|p| compile(spec, p))
+        .transpose()?;
+    let not_after = spec
+        .not_after
+        .as_ref()
+        .map(|p| compile(spec, p))
+        .transpose()?;
+    Ok(PatternChecker {
+        rule: spec.id.clone(),
+        severity: spec.severity,
+        template: spec.message.clone(),
+        regex,
+        hit_groups,
+        replace: spec.replace.clone(),
+        not_before,
+        not_after,
+    })
+}
+
+/// Compiles a regex from a rule file, pointing errors at the offending character
+/// when the pattern is a literal string (`'…'` or `'''…'''`) whose bytes map 1:1.
+pub fn compile(spec: &RuleSpec, pattern: &Spanned<String>) -> Result<Regex, ConfigError> {
+    Regex::new(pattern.get_ref()).map_err(|err| {
+        let value_span = pattern.span();
+        let raw = &spec.source.text[value_span.clone()];
+        let quote = if raw.starts_with("'''") {
+            Some(3)
+        } else if raw.starts_with('\'') {
+            Some(1)
+        } else {
+            None
+        };
+        let offset = quote.and_then(|q| {
+            let at = regex_syntax::ast::parse::Parser::new()
+                .parse(pattern.get_ref())
+                .err()
+                .map(|e| e.span().start.offset)?;
+            Some(value_span.start + q + at)
+        });
+        let start = offset.unwrap_or(value_span.start);
+        let detail = match &err {
+            regex::Error::Syntax(s) => s.lines().last().unwrap_or(s).trim().to_owned(),
+            other => other.to_string(),
+        };
+        spec.error(
+            start..start + 1,
+            format!("规则 `{}` 的正则表达式无效：{detail}", spec.id),
+        )
+    })
+}
+
+impl PatternChecker {
+    fn vetoed(&self, text: &str, span: &Range<usize>) -> bool {
+        if let Some(re) = &self.not_before {
+            let from = floor_char_boundary(text, span.start.saturating_sub(CONTEXT_BYTES));
+            if re.is_match(&text[from..span.start]) {
+                return true;
+            }
+        }
+        if let Some(re) = &self.not_after {
+            let to = floor_char_boundary(text, span.end + CONTEXT_BYTES);
+            if re.is_match(&text[span.end..to]) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+impl Checker for PatternChecker {
+    fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        for caps in self.regex.captures_iter(text) {
+            let whole = caps.get(0).expect("group 0 always matches");
+            let span = match self.hit_groups.iter().find_map(|&g| caps.get(g)) {
+                Some(hit) => hit.range(),
+                None => whole.range(),
+            };
+            if span.is_empty() || self.vetoed(text, &span) {
+                continue;
+            }
+            let replacements: Vec<String> = self
+                .replace
+                .iter()
+                .map(|t| {
+                    let mut s = String::new();
+                    caps.expand(t, &mut s);
+                    s
+                })
+                .collect();
+            let matched = &text[span.clone()];
+            let mut vars: Vec<(&str, &str)> = vec![("match", matched)];
+            if let Some(r) = replacements.first() {
+                vars.push(("replacement", r));
+            }
+            for name in self.regex.capture_names().flatten() {
+                if let Some(m) = caps.name(name) {
+                    vars.push((name, m.as_str()));
+                }
+            }
+            let message = render(&self.template, &vars);
+            let mut finding = Finding::new(&self.rule, self.severity, span, message);
+            for r in replacements {
+                finding = finding.with_replacement(r);
+            }
+            out.push(finding);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{pack::parse_pack, SourceFile};
+
+    fn spec(body: &str) -> RuleSpec {
+        let text = format!(
+            "[[rule]]\nid = \"p\"\nkind = \"pattern\"\nseverity = \"error\"\nsummary = \"s\"\nmessage = \"“{{match}}”→“{{replacement}}”\"\n{body}"
+        );
+        parse_pack(&SourceFile::new("p.toml", text))
+            .unwrap()
+            .remove(0)
+    }
+
+    fn run(spec: &RuleSpec, text: &str) -> Vec<Finding> {
+        let checker = build_one(spec).unwrap();
+        let mut out = Vec::new();
+        checker.check_paragraph(text, &mut out);
+        out
+    }
+
+    #[test]
+    fn hit_group_narrows_span_and_replace_expands() {
+        let s = spec(
+            "pattern = '''(?P<hit>(?:XX|xx))(?P<title>局长|同志)'''\nreplace = \"某${title}\"",
+        );
+        let f = run(&s, "刚才,XX局长讲了");
+        assert_eq!(f.len(), 1);
+        assert_eq!(&"刚才,XX局长讲了"[f[0].span.clone()], "XX");
+        assert_eq!(f[0].fixes[0].replacement, "某局长");
+        assert_eq!(f[0].message, "“XX”→“某局长”");
+    }
+
+    #[test]
+    fn vetoes_by_context() {
+        let s = spec("pattern = 'XX'\nnot_after = '^[A-Za-z]'\nnot_before = '[A-Za-z]$'");
+        assert_eq!(run(&s, "XXL码").len(), 0);
+        assert_eq!(run(&s, "WinXX").len(), 0);
+        assert_eq!(run(&s, "XX县").len(), 1);
+    }
+
+    #[test]
+    fn invalid_regex_points_into_the_pattern() {
+        let s = spec("pattern = '''ab(c'''");
+        let err = build_one(&s).err().unwrap();
+        assert_eq!(err.line, 7);
+        assert!(err.message.contains("正则表达式无效"), "{err}");
+        assert_eq!(err.column, 16, "{err}"); // the unclosed `(`
+    }
+}
