@@ -8,6 +8,7 @@ pub mod document;
 pub mod engine;
 pub mod finding;
 pub mod position;
+pub mod report;
 pub mod rules;
 pub mod selftest;
 

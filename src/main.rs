@@ -1,1 +1,48 @@
-fn main() {}
+//! The `gwlint` command: `check` for CI and terminals, `lsp` for editors, and rule
+//! tooling (`rules`, `explain`, `test-rules`).
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "gwlint",
+    version,
+    about = "Checks Chinese official writing (公文)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check files and directories (`-` reads standard input).
+    Check(cli::check::CheckArgs),
+    /// List every rule with its id, severity and a one-line description.
+    Rules(cli::rules::RulesArgs),
+    /// Explain a rule: what it checks, why, and examples.
+    Explain(cli::rules::ExplainArgs),
+    /// Check that rule packs parse and that every rule's examples behave as declared.
+    TestRules(cli::rules::TestRulesArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => cli::check::run(args),
+        Command::Rules(args) => cli::rules::list(args),
+        Command::Explain(args) => cli::rules::explain(args),
+        Command::TestRules(args) => cli::rules::test_rules(args),
+    };
+    ExitCode::from(code)
+}

@@ -216,7 +216,7 @@ pub fn parse_pack(source: &Arc<SourceFile>) -> Result<Vec<RuleSpec>, Vec<ConfigE
             for (wrong, right) in map.into_inner() {
                 let span = right.span();
                 let right = right.into_inner().into_vec();
-                if wrong.is_empty() || right.iter().any(|r| *r == wrong) || right.is_empty() {
+                if wrong.is_empty() || right.contains(&wrong) || right.is_empty() {
                     errors.push(source.error(
                         span,
                         format!("词条 `{wrong}` 无效：错误写法不能为空，也不能与改正写法相同"),
