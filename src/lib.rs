@@ -7,6 +7,7 @@ pub mod config;
 pub mod document;
 pub mod engine;
 pub mod finding;
+pub mod lsp;
 pub mod position;
 pub mod report;
 pub mod rules;

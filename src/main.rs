@@ -28,6 +28,12 @@ enum Command {
     Explain(cli::rules::ExplainArgs),
     /// Check that rule packs parse and that every rule's examples behave as declared.
     TestRules(cli::rules::TestRulesArgs),
+    /// Run the language server on standard input/output.
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -43,6 +49,13 @@ fn main() -> ExitCode {
         Command::Rules(args) => cli::rules::list(args),
         Command::Explain(args) => cli::rules::explain(args),
         Command::TestRules(args) => cli::rules::test_rules(args),
+        Command::Lsp { .. } => match gwlint::lsp::run_stdio() {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("error: language server failed: {e}");
+                2
+            }
+        },
     };
     ExitCode::from(code)
 }

@@ -118,10 +118,11 @@ impl ProjectConfig {
 
     /// The nearest `.gwlint.toml` in `start` or its ancestors.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        let start = if start.is_file() {
-            start.parent()?
-        } else {
+        // A document open in an editor may not exist on disk yet: look from its folder.
+        let start = if start.is_dir() {
             start
+        } else {
+            start.parent()?
         };
         let start = std::fs::canonicalize(start).ok()?;
         start

@@ -1,0 +1,799 @@
+//! `gwlint lsp`: a language server over stdio on the same engine as `gwlint check`.
+//!
+//! Ordering: tower-lsp runs handlers concurrently, but each handler here applies its
+//! edit to the shared state synchronously, before its first `.await`, so edits are
+//! applied in arrival order. Linting runs later on a blocking thread against a
+//! snapshot; a result is published only if its document has not changed since.
+
+mod config_edit;
+mod convert;
+pub mod lint;
+mod rulefile;
+mod settings;
+pub mod text;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tower_lsp::jsonrpc::Result as RpcResult;
+use tower_lsp::lsp_types::*;
+use tower_lsp::{Client, LanguageServer, LspService, Server};
+
+use crate::config::{project::FILE_NAME, ProjectConfig};
+use crate::document::DocKind;
+use crate::engine::RuleSet;
+use crate::finding::Finding;
+use crate::position::Encoding;
+use lint::ParagraphCache;
+use rulefile::ConfigFileKind;
+use settings::EditorSettings;
+use text::{DocText, PositionMap};
+
+/// Runs the server on stdin/stdout until the client says exit.
+pub fn run_stdio() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let (service, socket) = LspService::new(Backend::new);
+        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+            .serve(ExitOnExit { inner: service })
+            .await;
+    });
+    // Blocking lint tasks still running must not keep the process alive after exit.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    Ok(())
+}
+
+/// Ends the process when the client sends `exit`. tower-lsp stops serving after
+/// `exit` but only notices on the next message, and a client that keeps the pipe
+/// open would otherwise leave the server running.
+struct ExitOnExit {
+    inner: LspService<Backend>,
+}
+
+impl tower::Service<tower_lsp::jsonrpc::Request> for ExitOnExit {
+    type Response = Option<tower_lsp::jsonrpc::Response>;
+    type Error = tower_lsp::ExitedError;
+    type Future = futures::future::BoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: tower_lsp::jsonrpc::Request) -> Self::Future {
+        let exit_code = (req.method() == "exit").then(|| {
+            // 0 after a shutdown request, 1 otherwise, as the protocol asks.
+            let state = self
+                .inner
+                .inner()
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if state.shutting_down {
+                0
+            } else {
+                1
+            }
+        });
+        let fut = self.inner.call(req);
+        Box::pin(async move {
+            let result = fut.await;
+            if let Some(code) = exit_code {
+                std::process::exit(code);
+            }
+            result
+        })
+    }
+}
+
+/// The rules in force for documents under one config file (or none).
+struct Loaded {
+    config: ProjectConfig,
+    rules: Arc<RuleSet>,
+}
+
+/// A lint result kept for code actions and hover.
+struct Snapshot {
+    version: i32,
+    text: String,
+    findings: Vec<Finding>,
+}
+
+struct OpenDoc {
+    text: DocText,
+    version: i32,
+    kind: DocKind,
+    path: Option<PathBuf>,
+    config_kind: Option<ConfigFileKind>,
+    checked: bool,
+    /// Bumped on every change; a lint publishes only if it is still current.
+    seq: u64,
+    cache: Arc<Mutex<ParagraphCache>>,
+    last: Option<Arc<Snapshot>>,
+}
+
+struct State {
+    encoding: Encoding,
+    root: Option<PathBuf>,
+    settings: EditorSettings,
+    /// Keyed by config file path (`None`: no config found, defaults).
+    loaded: HashMap<Option<PathBuf>, Arc<Loaded>>,
+    docs: HashMap<Url, OpenDoc>,
+    shutting_down: bool,
+}
+
+pub struct Backend {
+    client: Client,
+    state: Arc<Mutex<State>>,
+}
+
+fn uri_path(uri: &Url) -> Option<PathBuf> {
+    (uri.scheme() == "file")
+        .then(|| uri.to_file_path().ok())
+        .flatten()
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            client,
+            state: Arc::new(Mutex::new(State {
+                encoding: Encoding::Utf16,
+                root: None,
+                settings: EditorSettings::default(),
+                loaded: HashMap::new(),
+                docs: HashMap::new(),
+                shutting_down: false,
+            })),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // A panic elsewhere must not take the server down with a poisoned lock.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn log(&self, typ: MessageType, message: String) {
+        self.client.log_message(typ, message).await;
+    }
+
+    /// Schedules a lint of `uri` after `delay`, publishing only if the document is
+    /// unchanged by then.
+    fn schedule(&self, uri: Url, delay: Duration) {
+        let client = self.client.clone();
+        let state = self.state.clone();
+        let seq = match self.lock().docs.get(&uri) {
+            Some(doc) => doc.seq,
+            None => return,
+        };
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            lint_and_publish(client, state, uri, seq).await;
+        });
+    }
+
+    fn debounce(&self, state: &State, path: Option<&Path>) -> Duration {
+        let loaded = rules_for(state, path);
+        let config = loaded.map(|l| l.config.clone()).unwrap_or_default();
+        Duration::from_millis(state.settings.debounce_ms(&config))
+    }
+
+    /// Reloads every config (after a change on disk or in settings) and re-lints.
+    async fn reload_all(&self) {
+        let (uris, errors) = {
+            let mut state = self.lock();
+            let keys: Vec<Option<PathBuf>> = state.loaded.keys().cloned().collect();
+            let mut errors = Vec::new();
+            for key in keys {
+                match load(&state.settings, key.as_deref()) {
+                    Ok(loaded) => {
+                        state.loaded.insert(key, Arc::new(loaded));
+                    }
+                    Err(e) => errors.push((key, e)),
+                }
+            }
+            for doc in state.docs.values_mut() {
+                doc.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                doc.seq += 1;
+            }
+            let uris: Vec<Url> = state.docs.keys().cloned().collect();
+            (uris, errors)
+        };
+        for (key, e) in errors {
+            self.log(
+                MessageType::ERROR,
+                format!(
+                    "gwlint: 配置无效，继续使用上一次有效的配置：{} ({:?})",
+                    e, key
+                ),
+            )
+            .await;
+            if let Some(path) = key {
+                if let Ok(uri) = Url::from_file_path(&path) {
+                    if !self.lock().docs.contains_key(&uri) {
+                        self.publish_config_file_problems(&uri, &path).await;
+                    }
+                }
+            }
+        }
+        for uri in uris {
+            self.schedule(uri, Duration::ZERO);
+        }
+    }
+
+    /// Publishes problems of a config file that is not open, read from disk.
+    async fn publish_config_file_problems(&self, uri: &Url, path: &Path) {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return;
+        };
+        let enc = self.lock().encoding;
+        let problems = rulefile::check(path, &text, ConfigFileKind::Project);
+        let map = PositionMap::new(&text, enc);
+        let diags = problems
+            .iter()
+            .map(|p| config_diagnostic(p, &map))
+            .collect();
+        self.client
+            .publish_diagnostics(uri.clone(), diags, None)
+            .await;
+    }
+
+    /// Finds the findings of the last lint of `uri`, with its snapshot.
+    fn snapshot(&self, uri: &Url) -> Option<Arc<Snapshot>> {
+        self.lock().docs.get(uri).and_then(|d| d.last.clone())
+    }
+
+    /// The config file a code action should edit for a document.
+    fn config_target(&self, uri: &Url) -> Option<PathBuf> {
+        let state = self.lock();
+        let doc_path = uri_path(uri)?;
+        if let Some(found) = ProjectConfig::discover(&doc_path) {
+            return Some(found);
+        }
+        let dir = state
+            .root
+            .clone()
+            .filter(|r| doc_path.starts_with(r))
+            .or_else(|| doc_path.parent().map(Path::to_path_buf))?;
+        Some(dir.join(FILE_NAME))
+    }
+
+    /// A workspace edit adding `value` to list `key` of the config for `uri`.
+    fn config_list_edit(&self, uri: &Url, key: &str, value: &str) -> Option<WorkspaceEdit> {
+        let path = self.config_target(uri)?;
+        let config_uri = Url::from_file_path(&path).ok()?;
+        let open_text = self.lock().docs.get(&config_uri).map(|d| d.text.text());
+        let exists = open_text.is_some() || path.is_file();
+        let old = match open_text {
+            Some(t) => t,
+            None if exists => std::fs::read_to_string(&path).ok()?,
+            None => String::new(),
+        };
+        let new = config_edit::add_to_list(&old, key, value)?;
+        let enc = self.lock().encoding;
+        let map = PositionMap::new(&old, enc);
+        let whole = Range::new(Position::new(0, 0), map.position(old.len()));
+        let text_edit = TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier {
+                uri: config_uri.clone(),
+                version: None,
+            },
+            edits: vec![OneOf::Left(TextEdit::new(whole, new))],
+        };
+        let mut ops = Vec::new();
+        if !exists {
+            ops.push(DocumentChangeOperation::Op(ResourceOp::Create(
+                CreateFile {
+                    uri: config_uri,
+                    options: Some(CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                },
+            )));
+        }
+        ops.push(DocumentChangeOperation::Edit(text_edit));
+        Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(ops)),
+            ..Default::default()
+        })
+    }
+}
+
+/// Loads the config at `path` (or defaults) with the editor's settings on top.
+fn load(settings: &EditorSettings, path: Option<&Path>) -> Result<Loaded, String> {
+    let mut config = match path {
+        Some(p) => ProjectConfig::load(p).map_err(|e| e.to_string())?,
+        None => ProjectConfig::default(),
+    };
+    settings.overlay(&mut config);
+    let rules = RuleSet::from_config(&config).map_err(|e| e.to_string())?;
+    Ok(Loaded {
+        config,
+        rules: Arc::new(rules),
+    })
+}
+
+/// The loaded rules for a document at `path`, if already loaded.
+fn rules_for(state: &State, path: Option<&Path>) -> Option<Arc<Loaded>> {
+    let key = path.and_then(ProjectConfig::discover);
+    state.loaded.get(&key).cloned()
+}
+
+/// Loads (once) and returns the rules for a document at `path`. A broken config
+/// falls back to defaults until it is fixed; the error is returned for reporting.
+fn ensure_rules(state: &mut State, path: Option<&Path>) -> (Arc<Loaded>, Option<String>) {
+    let key = path.and_then(ProjectConfig::discover);
+    if let Some(l) = state.loaded.get(&key) {
+        return (l.clone(), None);
+    }
+    let (loaded, error) = match load(&state.settings, key.as_deref()) {
+        Ok(l) => (l, None),
+        Err(e) => (
+            load(&state.settings, None).expect("built-in rules always load"),
+            Some(e),
+        ),
+    };
+    let loaded = Arc::new(loaded);
+    state.loaded.insert(key, loaded.clone());
+    (loaded, error)
+}
+
+fn config_diagnostic(p: &rulefile::ConfigProblem, map: &PositionMap<'_>) -> Diagnostic {
+    let mut range = map.range(&p.span);
+    if range.start == range.end {
+        range.end.character += 1;
+    }
+    Diagnostic {
+        range,
+        severity: Some(convert::severity(p.severity)),
+        source: Some("gwlint".to_owned()),
+        code: Some(NumberOrString::String("config".to_owned())),
+        message: p.message.clone(),
+        ..Default::default()
+    }
+}
+
+/// Lints the current text of `uri` if its change counter is still `seq`, and
+/// publishes the diagnostics if it is still current afterwards.
+async fn lint_and_publish(client: Client, state: Arc<Mutex<State>>, uri: Url, seq: u64) {
+    let job = {
+        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+        let enc = st.encoding;
+        let Some(doc) = st.docs.get(&uri) else { return };
+        if doc.seq != seq || !doc.checked {
+            return;
+        }
+        let text = doc.text.text();
+        let version = doc.version;
+        let kind = doc.kind;
+        let config_kind = doc.config_kind;
+        let path = doc.path.clone();
+        let cache = doc.cache.clone();
+        let (loaded, config_error) = ensure_rules(&mut st, path.as_deref());
+        (
+            text,
+            version,
+            kind,
+            config_kind,
+            path,
+            cache,
+            loaded,
+            config_error,
+            enc,
+        )
+    };
+    let (text, version, kind, config_kind, path, cache, loaded, config_error, enc) = job;
+    if let Some(e) = config_error {
+        client
+            .log_message(
+                MessageType::ERROR,
+                format!("gwlint: 配置无效，暂用默认规则：{e}"),
+            )
+            .await;
+    }
+    let started = Instant::now();
+    let computed = tokio::task::spawn_blocking(move || {
+        let diags_and_findings = match config_kind {
+            Some(ck) => {
+                let p = path.clone().unwrap_or_else(|| PathBuf::from("rules.toml"));
+                let problems = rulefile::check(&p, &text, ck);
+                let map = PositionMap::new(&text, enc);
+                let diags: Vec<Diagnostic> = problems
+                    .iter()
+                    .map(|p| config_diagnostic(p, &map))
+                    .collect();
+                (diags, Vec::new(), 0)
+            }
+            None => {
+                let linted = cache.lock().unwrap_or_else(|e| e.into_inner()).lint(
+                    &loaded.rules,
+                    &text,
+                    kind,
+                );
+                let map = PositionMap::new(&text, enc);
+                let diags = linted
+                    .findings
+                    .iter()
+                    .map(|f| convert::diagnostic(f, &map, &uri))
+                    .collect();
+                (diags, linted.findings, linted.recomputed)
+            }
+        };
+        (uri, text, diags_and_findings)
+    })
+    .await;
+    let Ok((uri, text, (diags, findings, recomputed))) = computed else {
+        return;
+    };
+    let elapsed = started.elapsed();
+    {
+        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(doc) = st.docs.get_mut(&uri) else {
+            return;
+        };
+        if doc.seq != seq {
+            return; // a newer version exists; its own lint will publish
+        }
+        doc.last = Some(Arc::new(Snapshot {
+            version,
+            text,
+            findings,
+        }));
+    }
+    client
+        .publish_diagnostics(uri.clone(), diags, Some(version))
+        .await;
+    client
+        .log_message(
+            MessageType::LOG,
+            format!(
+                "gwlint: linted {uri} v{version} in {:.2} ms ({recomputed} paragraph(s) re-checked)",
+                elapsed.as_secs_f64() * 1000.0
+            ),
+        )
+        .await;
+}
+
+#[tower_lsp::async_trait]
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> RpcResult<InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|g| g.position_encodings.clone())
+            .unwrap_or_default();
+        let (encoding, kind) = if offered.contains(&PositionEncodingKind::UTF8) {
+            (Encoding::Utf8, PositionEncodingKind::UTF8)
+        } else {
+            (Encoding::Utf16, PositionEncodingKind::UTF16)
+        };
+        {
+            let mut st = self.lock();
+            st.encoding = encoding;
+            #[allow(deprecated)] // root_uri is what older clients (Neovim 0.7) send
+            let root = params
+                .workspace_folders
+                .as_ref()
+                .and_then(|f| f.first())
+                .and_then(|f| uri_path(&f.uri))
+                .or_else(|| params.root_uri.as_ref().and_then(uri_path));
+            st.root = root;
+            if let Some(opts) = &params.initialization_options {
+                match EditorSettings::from_json(opts) {
+                    Ok(s) => st.settings = s,
+                    Err(e) => eprintln!("gwlint: ignoring invalid initializationOptions: {e}"),
+                }
+            }
+        }
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "gwlint".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(kind),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..Default::default()
+                    },
+                )),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new("source.fixAll.gwlint"),
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                ..Default::default()
+            },
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let watchers = vec![
+            FileSystemWatcher {
+                glob_pattern: GlobPattern::String(format!("**/{FILE_NAME}")),
+                kind: None,
+            },
+            FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/*.toml".to_owned()),
+                kind: None,
+            },
+        ];
+        let registration = Registration {
+            id: "gwlint-watch".to_owned(),
+            method: "workspace/didChangeWatchedFiles".to_owned(),
+            register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                watchers,
+            })
+            .ok(),
+        };
+        // Clients without dynamic registration answer with an error; that only
+        // means config changes are picked up on save instead.
+        let _ = self.client.register_capability(vec![registration]).await;
+    }
+
+    async fn shutdown(&self) -> RpcResult<()> {
+        self.lock().shutting_down = true;
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let doc = params.text_document;
+        let path = uri_path(&doc.uri);
+        let config_kind = path
+            .as_deref()
+            .and_then(|p| rulefile::classify(p, &doc.text));
+        {
+            let mut st = self.lock();
+            let checked = config_kind.is_some() || st.settings.checks_language(&doc.language_id);
+            let kind = if doc.language_id == "markdown" {
+                DocKind::Markdown
+            } else {
+                path.as_deref()
+                    .map(DocKind::from_path)
+                    .unwrap_or(DocKind::Plain)
+            };
+            st.docs.insert(
+                doc.uri.clone(),
+                OpenDoc {
+                    text: DocText::new(&doc.text),
+                    version: doc.version,
+                    kind,
+                    path,
+                    config_kind,
+                    checked,
+                    seq: 0,
+                    cache: Default::default(),
+                    last: None,
+                },
+            );
+        }
+        self.schedule(doc.uri, Duration::ZERO);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        // Applied synchronously, before any await: see the module comment.
+        let uri = params.text_document.uri;
+        let (clamped, delay) = {
+            let mut st = self.lock();
+            let enc = st.encoding;
+            let Some(doc) = st.docs.get_mut(&uri) else {
+                return;
+            };
+            let mut clamped = Vec::new();
+            for change in &params.content_changes {
+                clamped.extend(doc.text.apply(change, enc));
+            }
+            doc.version = params.text_document.version;
+            doc.seq += 1;
+            let path = doc.path.clone();
+            let delay = self.debounce(&st, path.as_deref());
+            (clamped, delay)
+        };
+        if !clamped.is_empty() {
+            self.log(
+                MessageType::WARNING,
+                format!("gwlint: edit to {uri} had positions outside the document, clamped: {clamped:?}"),
+            )
+            .await;
+        }
+        self.schedule(uri.clone(), delay);
+        // A project config edited in the editor takes effect as soon as it is valid.
+        let is_project = self
+            .lock()
+            .docs
+            .get(&uri)
+            .is_some_and(|d| d.config_kind == Some(ConfigFileKind::Project));
+        if is_project {
+            self.apply_open_config(&uri).await;
+        }
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let is_config = self
+            .lock()
+            .docs
+            .get(&params.text_document.uri)
+            .is_some_and(|d| d.config_kind.is_some());
+        if is_config {
+            self.reload_all().await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let removed = self.lock().docs.remove(&params.text_document.uri);
+        if removed.is_some() {
+            self.client
+                .publish_diagnostics(params.text_document.uri, Vec::new(), None)
+                .await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        match EditorSettings::from_json(&params.settings) {
+            Ok(settings) => {
+                self.lock().settings = settings;
+                self.reload_all().await;
+            }
+            Err(e) => {
+                self.log(
+                    MessageType::ERROR,
+                    format!("gwlint: 编辑器设置无效，已忽略：{e}"),
+                )
+                .await;
+            }
+        }
+    }
+
+    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+        self.reload_all().await;
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let enc = self.lock().encoding;
+        let map = PositionMap::new(&snap.text, enc);
+        let start = map.offset(params.range.start);
+        let end = map.offset(params.range.end);
+        let mut actions: Vec<CodeActionOrCommand> = Vec::new();
+        let mut rules_here: Vec<String> = Vec::new();
+        for f in &snap.findings {
+            let touches = f.span.start <= end && start <= f.span.end;
+            if !touches {
+                continue;
+            }
+            let diag = convert::diagnostic(f, &map, &uri);
+            for action in convert::quick_fixes(f, &map, &uri, &diag) {
+                actions.push(CodeActionOrCommand::CodeAction(action));
+            }
+            if !rules_here.contains(&f.rule.to_string()) {
+                rules_here.push(f.rule.to_string());
+            }
+            let word = &snap.text[f.span.clone()];
+            if !word.trim().is_empty() && word.chars().count() <= 12 && !word.contains('\n') {
+                if let Some(edit) = self.config_list_edit(&uri, "allow", word) {
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: format!("在本项目中允许“{word}”"),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diag.clone()]),
+                        edit: Some(edit),
+                        ..Default::default()
+                    }));
+                }
+            }
+        }
+        for rule in &rules_here {
+            if let Some(action) = convert::fix_all(rule, &snap.findings, &map, &uri) {
+                actions.push(CodeActionOrCommand::CodeAction(action));
+            }
+            if let Some(edit) = self.config_list_edit(&uri, "disable", rule) {
+                actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("在本项目中停用规则 {rule}"),
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    edit: Some(edit),
+                    ..Default::default()
+                }));
+            }
+        }
+        let only = params.context.only.unwrap_or_default();
+        if !only.is_empty() {
+            actions.retain(|a| match a {
+                CodeActionOrCommand::CodeAction(a) => a
+                    .kind
+                    .as_ref()
+                    .is_some_and(|k| only.iter().any(|o| k.as_str().starts_with(o.as_str()))),
+                CodeActionOrCommand::Command(_) => false,
+            });
+        }
+        let _ = snap.version;
+        Ok(Some(actions))
+    }
+
+    async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let Some(snap) = self.snapshot(&uri) else {
+            return Ok(None);
+        };
+        let (enc, loaded) = {
+            let st = self.lock();
+            let path = st.docs.get(&uri).and_then(|d| d.path.clone());
+            (st.encoding, rules_for(&st, path.as_deref()))
+        };
+        let map = PositionMap::new(&snap.text, enc);
+        let at = map.offset(params.text_document_position_params.position);
+        let here: Vec<&Finding> = snap
+            .findings
+            .iter()
+            .filter(|f| f.span.start <= at && at < f.span.end.max(f.span.start + 1))
+            .collect();
+        Ok(convert::hover(
+            &here,
+            |id| loaded.as_ref().and_then(|l| l.rules.rule(id).cloned()),
+            &map,
+        ))
+    }
+}
+
+impl Backend {
+    /// Uses the text of an open `.gwlint.toml` as the project's config when it is
+    /// valid; when it is broken the last good config stays in force.
+    async fn apply_open_config(&self, uri: &Url) {
+        let Some(path) = uri_path(uri) else { return };
+        let text = match self.lock().docs.get(uri) {
+            Some(doc) => doc.text.text(),
+            None => return,
+        };
+        let Ok(mut config) = ProjectConfig::parse(&path, &text) else {
+            return;
+        };
+        let settings = self.lock().settings.clone();
+        settings.overlay(&mut config);
+        let Ok(rules) = RuleSet::from_config(&config) else {
+            return;
+        };
+        let uris = {
+            let mut st = self.lock();
+            st.loaded.insert(
+                Some(path),
+                Arc::new(Loaded {
+                    config,
+                    rules: Arc::new(rules),
+                }),
+            );
+            let mut uris = Vec::new();
+            for (u, doc) in st.docs.iter_mut() {
+                if doc.config_kind.is_none() {
+                    doc.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                    doc.seq += 1;
+                    uris.push(u.clone());
+                }
+            }
+            uris
+        };
+        for u in uris {
+            self.schedule(u, Duration::ZERO);
+        }
+    }
+}

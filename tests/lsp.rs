@@ -1,0 +1,344 @@
+//! The real `gwlint lsp` over its stdio pipes.
+
+mod common;
+
+use std::fs;
+
+use common::lsp::{ranges, LspClient};
+use serde_json::{json, Value};
+
+const TERMS_PACK: &str = "[[rule]]\nid = \"terms\"\nkind = \"dictionary\"\nseverity = \"warning\"\nsummary = \"本单位规范用语\"\nmessage = \"请写作“{replacement}”\"\nexplain = \"单位名称要写全称。\"\nexamples.bad = [\"县城管局\"]\nexamples.good = [\"县城市管理局\"]\n[rule.entries]\n\"县城管局\" = \"县城市管理局\"\n";
+
+fn project() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(dir.path()).unwrap();
+    fs::write(root.join(".gwlint.toml"), "packs = [\"terms.toml\"]\n").unwrap();
+    fs::write(root.join("terms.toml"), TERMS_PACK).unwrap();
+    let root_uri = url(&root);
+    let doc_uri = url(&root.join("讲话.txt"));
+    (dir, root_uri, doc_uri)
+}
+
+fn url(path: &std::path::Path) -> String {
+    let mut s = String::from("file://");
+    for part in path.to_str().unwrap().split('/').filter(|p| !p.is_empty()) {
+        s.push('/');
+        for b in part.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                s.push(b as char);
+            } else {
+                s.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    s
+}
+
+/// Applies LSP text edits (UTF-16 positions) to `text`.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let mut edits: Vec<&Value> = edits.iter().collect();
+    edits.sort_by_key(|e| {
+        std::cmp::Reverse((
+            e["range"]["start"]["line"].as_u64().unwrap(),
+            e["range"]["start"]["character"].as_u64().unwrap(),
+        ))
+    });
+    let mut out = text.to_owned();
+    for e in edits {
+        let start = offset16(&out, &e["range"]["start"]);
+        let end = offset16(&out, &e["range"]["end"]);
+        out.replace_range(start..end, e["newText"].as_str().unwrap());
+    }
+    out
+}
+
+fn offset16(text: &str, pos: &Value) -> usize {
+    let line = pos["line"].as_u64().unwrap() as usize;
+    let col = pos["character"].as_u64().unwrap() as usize;
+    let line_start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+    let mut units = 0;
+    for (i, ch) in text[line_start..].char_indices() {
+        if units >= col || ch == '\n' || ch == '\r' {
+            return line_start + i;
+        }
+        units += ch.len_utf16();
+    }
+    text.len()
+}
+
+#[test]
+fn utf16_positions_with_non_bmp_text_and_crlf() {
+    let mut c = LspClient::spawn(None);
+    let init = c.initialize(&["utf-16"], None, Value::Null);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-16");
+    assert_eq!(init["capabilities"]["textDocumentSync"]["change"], 2);
+    c.open(
+        "file:///tmp/a.txt",
+        "plaintext",
+        "𠀀刚才，XX局长讲话。\r\n第二行X同志发言。\r\n",
+    );
+    let d = c.diagnostics("file:///tmp/a.txt", Some(1));
+    assert_eq!(
+        ranges(&d),
+        vec![
+            ("placeholder.x".into(), 0, 5, 0, 7),
+            ("placeholder.x".into(), 1, 3, 1, 4)
+        ]
+    );
+    assert_eq!(d[0]["source"], "gwlint");
+    assert_eq!(d[0]["severity"], 1);
+    assert!(c.shutdown().as_millis() < 1000);
+}
+
+#[test]
+fn utf8_is_negotiated_when_offered() {
+    let mut c = LspClient::spawn(None);
+    let init = c.initialize(&["utf-8", "utf-16"], None, Value::Null);
+    assert_eq!(init["capabilities"]["positionEncoding"], "utf-8");
+    c.open("file:///tmp/a.txt", "plaintext", "𠀀刚才，XX局长讲话。");
+    let d = c.diagnostics("file:///tmp/a.txt", Some(1));
+    assert_eq!(ranges(&d), vec![("placeholder.x".into(), 0, 13, 0, 15)]);
+    // An edit in UTF-8 columns: replace XX with 王.
+    c.change("file:///tmp/a.txt", 2, json!([{"range": {"start": {"line": 0, "character": 13}, "end": {"line": 0, "character": 15}}, "text": "王"}]));
+    assert!(c.diagnostics("file:///tmp/a.txt", Some(2)).is_empty());
+    c.shutdown();
+}
+
+#[test]
+fn incremental_edits_update_diagnostics_with_versions() {
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], None, json!({"debounceMs": 10}));
+    let uri = "file:///tmp/b.txt";
+    c.open(uri, "plaintext", "刚才，XX局长讲话。\n第二段。\n");
+    assert_eq!(
+        ranges(&c.diagnostics(uri, Some(1))),
+        vec![("placeholder.x".into(), 0, 3, 0, 5)]
+    );
+    // Remove the placeholder and add another on line 1, across two changes.
+    c.change(
+        uri,
+        2,
+        json!([
+            {"range": {"start": {"line": 0, "character": 3}, "end": {"line": 0, "character": 5}}, "text": "王明"},
+            {"range": {"start": {"line": 1, "character": 0}, "end": {"line": 1, "character": 0}}, "text": "**县"}
+        ]),
+    );
+    assert_eq!(
+        ranges(&c.diagnostics(uri, Some(2))),
+        vec![("placeholder.star".into(), 1, 0, 1, 2)]
+    );
+    // Rapid typing: several versions in a row; only current versions are published.
+    for (v, ch) in [(3, "一"), (4, "二"), (5, "三")] {
+        c.change(uri, v, json!([{"range": {"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 3}}, "text": ch}]));
+    }
+    let last = c.diagnostics(uri, Some(5));
+    assert_eq!(ranges(&last), vec![("placeholder.star".into(), 1, 0, 1, 2)]);
+    // An edit far outside the document is clamped, not fatal.
+    c.change(uri, 6, json!([{"range": {"start": {"line": 99, "character": 0}, "end": {"line": 120, "character": 5}}, "text": "X同志"}]));
+    let d = c.diagnostics(uri, Some(6));
+    assert!(
+        ranges(&d).contains(&("placeholder.x".into(), 2, 0, 2, 1)),
+        "{d:?}"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn quick_fix_fix_all_hover_and_disable_rule() {
+    let (_dir, root_uri, uri) = project();
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], Some(&root_uri), json!({"debounceMs": 0}));
+    let text = "县城管局要加强管理，县城管局要落实责任。\n";
+    c.open(&uri, "plaintext", text);
+    let diags = c.diagnostics(&uri, Some(1));
+    assert_eq!(
+        ranges(&diags),
+        vec![("terms".into(), 0, 0, 0, 4), ("terms".into(), 0, 10, 0, 14)]
+    );
+    assert_eq!(diags[0]["severity"], 2);
+
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diags[0]["range"], "context": {"diagnostics": [diags[0]]}}),
+    );
+    let actions = actions.as_array().unwrap();
+    let titles: Vec<&str> = actions
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"改为“县城市管理局”"), "{titles:?}");
+    assert!(
+        titles.contains(&"修复本文件中全部 2 处 terms"),
+        "{titles:?}"
+    );
+    assert!(titles.contains(&"在本项目中停用规则 terms"), "{titles:?}");
+    assert!(titles.contains(&"在本项目中允许“县城管局”"), "{titles:?}");
+
+    let quick = actions
+        .iter()
+        .find(|a| a["title"] == "改为“县城市管理局”")
+        .unwrap();
+    assert_eq!(quick["isPreferred"], true);
+    let edits = quick["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(
+        apply_edits(text, edits),
+        "县城市管理局要加强管理，县城管局要落实责任。\n"
+    );
+
+    let all = actions
+        .iter()
+        .find(|a| a["title"].as_str().unwrap().starts_with("修复本文件中全部"))
+        .unwrap();
+    let edits = all["edit"]["changes"][&uri].as_array().unwrap();
+    assert_eq!(
+        apply_edits(text, edits),
+        "县城市管理局要加强管理，县城市管理局要落实责任。\n"
+    );
+
+    let hover = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 1}}),
+    );
+    let md = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        md.contains("本单位规范用语") && md.contains("单位名称要写全称") && md.contains("正确示例"),
+        "{md}"
+    );
+    assert_eq!(hover["contents"]["kind"], "markdown");
+
+    // Disabling the rule edits .gwlint.toml; once the file changes on disk the
+    // server reloads and the findings go away.
+    let disable = actions
+        .iter()
+        .find(|a| a["title"] == "在本项目中停用规则 terms")
+        .unwrap();
+    let ops = disable["edit"]["documentChanges"].as_array().unwrap();
+    let edit = ops.iter().find(|o| o.get("edits").is_some()).unwrap();
+    let config_uri = edit["textDocument"]["uri"].as_str().unwrap();
+    assert!(config_uri.ends_with("/.gwlint.toml"));
+    let path = std::path::PathBuf::from(_dir.path()).join(".gwlint.toml");
+    let old = fs::read_to_string(&path).unwrap();
+    let new = apply_edits(&old, edit["edits"].as_array().unwrap());
+    assert_eq!(new, "packs = [\"terms.toml\"]\ndisable = [\"terms\"]\n");
+    fs::write(&path, new).unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": config_uri, "type": 2}]}),
+    );
+    let after = c.diagnostics(&uri, None);
+    assert!(after.is_empty(), "{after:?}");
+    c.shutdown();
+}
+
+#[test]
+fn allow_word_action_creates_a_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = fs::canonicalize(dir.path()).unwrap();
+    let uri = url(&root.join("a.txt"));
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], Some(&url(&root)), Value::Null);
+    c.open(&uri, "plaintext", "请X同志发言。");
+    let diags = c.diagnostics(&uri, Some(1));
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diags[0]["range"], "context": {"diagnostics": diags}}),
+    );
+    let allow = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "在本项目中允许“X”")
+        .unwrap();
+    let ops = allow["edit"]["documentChanges"].as_array().unwrap();
+    assert_eq!(ops[0]["kind"], "create");
+    assert!(ops[0]["uri"].as_str().unwrap().ends_with("/.gwlint.toml"));
+    assert_eq!(ops[1]["edits"][0]["newText"], "allow = [\"X\"]\n");
+    c.shutdown();
+}
+
+#[test]
+fn settings_from_the_editor_apply_at_once() {
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], None, Value::Null);
+    let uri = "file:///tmp/c.txt";
+    c.open(uri, "plaintext", "请X同志和**县参加。");
+    assert_eq!(c.diagnostics(uri, Some(1)).len(), 2);
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gwlint": {"disable": ["placeholder.star"], "severity": {"placeholder": "hint"}}}}),
+    );
+    let d = c.diagnostics(uri, Some(1));
+    assert_eq!(ranges(&d), vec![("placeholder.x".into(), 0, 1, 0, 2)]);
+    assert_eq!(d[0]["severity"], 4);
+    c.shutdown();
+}
+
+#[test]
+fn broken_config_keeps_the_last_good_one_and_is_reported() {
+    let (dir, root_uri, uri) = project();
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], Some(&root_uri), Value::Null);
+    c.open(&uri, "plaintext", "县城管局。");
+    assert_eq!(c.diagnostics(&uri, Some(1)).len(), 1);
+    let config = dir.path().join(".gwlint.toml");
+    fs::write(&config, "packs = [\"terms.toml\"\ndisable = 1\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": url(&fs::canonicalize(&config).unwrap()), "type": 2}]}),
+    );
+    let config_uri = url(&fs::canonicalize(&config).unwrap());
+    let problems = c.diagnostics(&config_uri, None);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0]["range"]["start"]["line"], 1);
+    // The document is still checked with the last good config (terms still on).
+    let d = c.diagnostics(&uri, Some(1));
+    assert_eq!(ranges(&d), vec![("terms".into(), 0, 0, 0, 4)]);
+    c.shutdown();
+}
+
+#[test]
+fn rule_files_get_diagnostics_while_edited() {
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], None, Value::Null);
+    let uri = "file:///tmp/mine.toml";
+    let text = "[[rule]]\nid = \"mine\"\nkind = \"pattern\"\nseverity = \"error\"\nsummary = \"s\"\nmessage = \"m\"\npattern = '(未闭合'\n";
+    c.open(uri, "toml", text);
+    let d = c.diagnostics(uri, Some(1));
+    assert_eq!(ranges(&d), vec![("config".into(), 6, 11, 6, 12)]);
+    assert!(d[0]["message"].as_str().unwrap().contains("正则表达式无效"));
+    // Fix the regex but declare an example that does not trigger.
+    c.change(uri, 2, json!([{"range": {"start": {"line": 6, "character": 10}, "end": {"line": 6, "character": 16}}, "text": "'闭合'\nexamples.bad = [\"没有\"]"}]));
+    let d = c.diagnostics(uri, Some(2));
+    assert_eq!(ranges(&d), vec![("config".into(), 7, 16, 7, 20)], "{d:?}");
+    // A .gwlint.toml with an unknown key.
+    let cfg = "file:///tmp/proj/.gwlint.toml";
+    c.open(cfg, "toml", "disable = []\ncolour = 1\n");
+    let d = c.diagnostics(cfg, Some(1));
+    assert_eq!(d.len(), 1);
+    assert!(d[0]["message"].as_str().unwrap().contains("colour"));
+    c.shutdown();
+}
+
+#[test]
+fn markdown_documents_and_other_languages() {
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], None, Value::Null);
+    c.open(
+        "file:///tmp/d.md",
+        "markdown",
+        "正文**重点**。\n\n`XX局长`\n\nX同志\n",
+    );
+    assert_eq!(
+        ranges(&c.diagnostics("file:///tmp/d.md", Some(1))),
+        vec![("placeholder.x".into(), 4, 0, 4, 1)]
+    );
+    // Languages that are not text are left alone...
+    c.open("file:///tmp/e.rs", "rust", "// XX局长\n");
+    // ...and closing a document clears its diagnostics.
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": "file:///tmp/d.md"}}),
+    );
+    assert!(c.diagnostics("file:///tmp/d.md", None).is_empty());
+    c.shutdown();
+}
