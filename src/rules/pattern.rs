@@ -32,19 +32,40 @@ pub struct PatternChecker {
     not_after: Option<Regex>,
 }
 
+/// All pattern rules behind one `RegexSet`: a single pass over a paragraph tells
+/// which rules can match at all, and only those run their own regex. Most
+/// paragraphs match none, so the cost is one scan instead of one per rule.
+pub struct PatternGroup {
+    gate: regex::RegexSet,
+    rules: Vec<PatternChecker>,
+}
+
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
-    let mut out: Vec<Box<dyn Checker>> = Vec::new();
+    let mut rules = Vec::new();
     let mut errors = Vec::new();
     for spec in specs {
         match build_one(spec) {
-            Ok(c) => out.push(Box::new(c)),
+            Ok(c) => rules.push(c),
             Err(e) => errors.push(e),
         }
     }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if rules.is_empty() {
+        return Ok(Vec::new());
+    }
+    let gate = regex::RegexSet::new(rules.iter().map(|r| r.regex.as_str())).map_err(|e| {
+        vec![specs[0].error(specs[0].span.clone(), format!("无法组合正则规则：{e}"))]
+    })?;
+    Ok(vec![Box::new(PatternGroup { gate, rules })])
+}
+
+impl Checker for PatternGroup {
+    fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        for i in self.gate.matches(text).iter() {
+            self.rules[i].check_paragraph(text, out);
+        }
     }
 }
 

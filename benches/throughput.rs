@@ -1,0 +1,149 @@
+//! Throughput of `check` over a ~20 MB corpus built from ../shared/corpus (or the
+//! copy in tests/fixtures/corpus): MB/s single-threaded and with all threads, for
+//! the curated dictionary + placeholder rules and for every rule.
+//!
+//! Run: `cargo bench --bench throughput` (set GWLINT_BENCH_MB to change the size).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use gwlint::config::load_rules;
+use gwlint::document::decode;
+use gwlint::{DocKind, ProjectConfig, RuleSet};
+use rayon::prelude::*;
+
+fn corpus_files() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shared = root.join("../shared/corpus");
+    let dir = if shared.is_dir() {
+        shared
+    } else {
+        root.join("tests/fixtures/corpus")
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("corpus directory")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    paths.sort();
+    paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// Files of realistic size (the corpus files, each varied a little so that the
+/// set is not one text repeated) adding up to `target` bytes.
+fn build_corpus(target: usize) -> Vec<Vec<u8>> {
+    let sources = corpus_files();
+    let mut files = Vec::new();
+    let mut total = 0;
+    let mut n = 0usize;
+    while total < target {
+        let src = &sources[n % sources.len()];
+        // Rotate paragraphs so every copy differs in order.
+        let paras: Vec<&str> = src.split('\n').collect();
+        let k = (n * 7) % paras.len().max(1);
+        let text = paras[k..]
+            .iter()
+            .chain(&paras[..k])
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n");
+        total += text.len();
+        files.push(text.into_bytes());
+        n += 1;
+    }
+    files
+}
+
+fn rules_with(selectors: &[&str]) -> RuleSet {
+    let mut config = ProjectConfig::default();
+    if !selectors.is_empty() {
+        config.disable = vec!["*".to_owned()];
+        config.enable = selectors.iter().map(|s| s.to_string()).collect();
+    }
+    let specs = load_rules(&config).expect("rules load");
+    RuleSet::from_specs(specs, &[]).expect("rules build")
+}
+
+fn check_all(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
+    files
+        .iter()
+        .map(|bytes| {
+            let (text, _) = decode(bytes).unwrap();
+            rules.check(&text, DocKind::Plain).len()
+        })
+        .sum()
+}
+
+/// CPU time of the calling thread, from /proc (Linux): on a busy machine the
+/// wall clock also counts time spent waiting for a core.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+fn measure(label: &str, rules: &RuleSet, files: &[Vec<u8>], threads: usize) {
+    let bytes: usize = files.iter().map(Vec::len).sum();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    let mut best = f64::MAX;
+    let mut best_cpu = f64::MAX;
+    let mut findings = 0;
+    for _ in 0..3 {
+        let cpu_start = thread_cpu_seconds();
+        let start = Instant::now();
+        // One thread runs here, so that its CPU time can be read.
+        findings = if threads == 1 {
+            check_all(rules, files)
+        } else {
+            pool.install(|| files.par_chunks(1).map(|c| check_all(rules, c)).sum())
+        };
+        best = best.min(start.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_seconds()) {
+            best_cpu = best_cpu.min(b - a);
+        }
+    }
+    let cpu = if threads == 1 && best_cpu > 0.0 && best_cpu < f64::MAX {
+        format!(", {:.1} MB/s of CPU time", bytes as f64 / 1e6 / best_cpu)
+    } else {
+        String::new()
+    };
+    println!(
+        "{label:<34} threads={threads}  {:>7.1} MB/s  ({:.1} MB in {:.3} s{cpu}, {findings} findings)",
+        bytes as f64 / 1e6 / best,
+        bytes as f64 / 1e6,
+        best
+    );
+}
+
+fn main() {
+    let mb: usize = std::env::var("GWLINT_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let files = build_corpus(mb * 1_000_000);
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let curated = rules_with(&["typo", "placeholder"]);
+    // `typo` alone as a selector also selects typo.* kinds; keep exactly the
+    // curated list and the placeholder patterns.
+    let curated_ids: Vec<String> = curated
+        .rules()
+        .iter()
+        .filter(|r| r.enabled)
+        .map(|r| r.id.to_string())
+        .collect();
+    println!("dictionary + placeholder rules: {}", curated_ids.join(", "));
+    measure("dictionary + placeholders", &curated, &files, 1);
+    measure("dictionary + placeholders", &curated, &files, cores);
+    let all = rules_with(&[]);
+    measure("all default rules", &all, &files, 1);
+    measure("all default rules", &all, &files, cores);
+}
