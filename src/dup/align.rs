@@ -161,8 +161,13 @@ const OVERLAP: u32 = 10;
 /// stretch of the later copy (the longer wins, then the earlier source: a third
 /// copy points at the first), and merges neighbours that continue each other
 /// into one passage. Result sorted by `b0`.
-pub fn select(mut runs: Vec<Run>, params: &AlignParams) -> Vec<Run> {
-    runs.retain(|r| r.matched >= params.min_chars && r.similarity() >= params.similarity);
+/// `similarity` measures a run (usually [`Run::similarity`]).
+pub fn select(
+    mut runs: Vec<Run>,
+    params: &AlignParams,
+    similarity: impl Fn(&Run) -> f64,
+) -> Vec<Run> {
+    runs.retain(|r| r.matched >= params.min_chars && similarity(r) >= params.similarity);
     runs.sort_unstable_by_key(|r| (r.b0, std::cmp::Reverse(r.matched), r.a0));
     let mut kept: Vec<Run> = Vec::with_capacity(runs.len());
     for run in runs {
@@ -238,7 +243,7 @@ mod tests {
             (0, 30, 100, 130)
         );
         assert_eq!(runs[0].matched, 27);
-        assert_eq!(select(runs, &params()).len(), 1);
+        assert_eq!(select(runs, &params(), Run::similarity).len(), 1);
     }
 
     #[test]
@@ -255,7 +260,7 @@ mod tests {
                 len: 20,
             },
         ];
-        let runs = select(chain(&mut pieces, &params()), &params());
+        let runs = select(chain(&mut pieces, &params()), &params(), Run::similarity);
         assert_eq!(runs.len(), 1);
         assert_eq!(runs[0].b1, 148);
         assert!(runs[0].similarity() > 0.8);
@@ -279,7 +284,7 @@ mod tests {
                 matched: 50,
             },
         ];
-        let kept = select(runs, &params());
+        let kept = select(runs, &params(), Run::similarity);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].a0, 0);
     }
@@ -310,7 +315,7 @@ mod tests {
                 matched: 40,
             },
         ];
-        let kept = select(runs, &params());
+        let kept = select(runs, &params(), Run::similarity);
         assert_eq!(kept.len(), 2);
         assert_eq!(
             (kept[0].a0, kept[0].a1, kept[0].b0, kept[0].b1),

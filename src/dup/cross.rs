@@ -109,6 +109,11 @@ impl FilePrints {
         &self.paras[i.min(self.paras.len() - 1)]
     }
 
+    /// Number of fingerprints starting in `from..to`.
+    fn count_in(&self, from: u32, to: u32) -> usize {
+        self.prints.partition_point(|p| p.pos < to) - self.prints.partition_point(|p| p.pos < from)
+    }
+
     /// Byte where the k-gram starting at `pos` starts.
     fn byte_at(&self, pos: u32) -> u32 {
         let i = self.prints.partition_point(|p| p.pos < pos);
@@ -242,7 +247,25 @@ impl CrossFileIndex {
             for run in &mut runs {
                 snap(run, b_prints, a_prints);
             }
-            for run in select(runs, &align) {
+            // Similarity from fingerprints: the share of each copy's fingerprints
+            // that the other copy has (the measure winnowing was designed for).
+            let similarity = |r: &Run| {
+                let lo = pair_group.partition_point(|x| x.2 < r.b0);
+                let hi = pair_group.partition_point(|x| x.2 < r.b1);
+                let mut shared: Vec<u32> = pair_group[lo..hi]
+                    .iter()
+                    .filter(|x| (r.a0..r.a1).contains(&x.3))
+                    .map(|x| x.2)
+                    .collect();
+                shared.dedup();
+                let total = b_prints.count_in(r.b0, r.b1) + a_prints.count_in(r.a0, r.a1);
+                if total == 0 {
+                    0.0
+                } else {
+                    (2.0 * shared.len() as f64 / total as f64).min(1.0)
+                }
+            };
+            for run in select(runs, &align, similarity) {
                 let span_b = span_of(b_prints, run.b0, run.b1, k);
                 let span_a = span_of(a_prints, run.a0, run.a1, k);
                 out.push(Shared {
@@ -253,7 +276,7 @@ impl CrossFileIndex {
                     other_line: a_prints.para_of(run.a0).line as usize,
                     chars: run.b_len() as usize,
                     matched: run.matched as usize,
-                    similarity: run.similarity(),
+                    similarity: similarity(&run),
                 });
             }
         }

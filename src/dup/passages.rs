@@ -182,19 +182,31 @@ pub fn find_passages_with(
     };
     let align = params.align(true);
     let mut pieces = pieces(&stream, prints, winnow.k, align.min_chars);
-    let runs = chain(&mut pieces, &align);
-    if std::env::var_os("GWLINT_DUP_DEBUG").is_some() {
-        eprintln!("pieces {pieces:?}\nruns {runs:?}");
-    }
-    let mut runs = runs;
+    let mut runs = chain(&mut pieces, &align);
     for run in &mut runs {
         if run.matched * 2 >= align.min_chars {
             refine(&stream.chars, run, params.similarity);
             snap_to_paragraphs(&stream, run);
         }
     }
-    let runs = select(runs, &align);
-    runs.iter().map(|r| to_passage(text, &stream, r)).collect()
+    let runs = select(runs, &align, Run::similarity);
+    runs.iter()
+        .map(|r| to_passage(text, &stream, r))
+        .filter(|p| !headings_only(&text[p.later.clone()]))
+        .collect()
+}
+
+/// Whether a stretch is only title-like lines: short, without sentence-final
+/// punctuation. Compilations and long reports repeat their titles by design (a
+/// cover title, "篇1" headings, a table of contents), which is no pasting slip.
+fn headings_only(text: &str) -> bool {
+    text.lines().all(|line| {
+        line.chars()
+            .filter(|&c| super::fingerprint::fold(c).is_some())
+            .count()
+            <= 60
+            && !line.contains(['。', '！', '？', '；', '!', '?', ';'])
+    })
 }
 
 /// Characters skipped on either side when looking for where two copies agree
@@ -487,10 +499,14 @@ mod tests {
     pub(crate) fn filler(seed: u64, n: usize) -> String {
         const POOL: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理世车";
         let pool: Vec<char> = POOL.chars().collect();
-        let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let mut out = String::new();
         for i in 0..n {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             out.push(pool[(x >> 33) as usize % pool.len()]);
             if i % 17 == 16 {
                 out.push('，');
@@ -521,8 +537,21 @@ mod tests {
         assert!(
             found.is_empty(),
             "{:?}",
-            found.iter().map(|p| &text[p.later.clone()]).collect::<Vec<_>>()
+            found
+                .iter()
+                .map(|p| &text[p.later.clone()])
+                .collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn repeated_titles_are_not_passages() {
+        let title = "在2021年争创全国法治政府建设示范县推进会议上的讲话";
+        let text = format!(
+            "{title}\n\n2024-11-21\n\n{title}(共5篇)\n\n{title} 篇1\n\n{title}\n\n{}\n",
+            filler(7, 80)
+        );
+        assert!(find(&text).is_empty(), "{:?}", find(&text));
     }
 
     #[test]
@@ -569,7 +598,11 @@ mod tests {
         let text: String = std::iter::repeat_n(format!("{P1}\n"), 400).collect();
         let found = find(&text);
         assert!(!found.is_empty());
-        assert!(found.iter().all(|p| p.earlier.start == 0), "{:?}", &found[..3]);
+        assert!(
+            found.iter().all(|p| p.earlier.start == 0),
+            "{:?}",
+            &found[..3]
+        );
         let covered: usize = found.iter().map(|p| p.later.len()).sum();
         assert!(covered >= (text.len() - P1.len()) * 9 / 10);
     }
