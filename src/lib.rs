@@ -5,6 +5,7 @@
 pub mod builtin;
 pub mod config;
 pub mod document;
+pub mod dup;
 pub mod engine;
 pub mod finding;
 pub mod lsp;

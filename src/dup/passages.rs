@@ -1,0 +1,609 @@
+//! Duplicated passages inside one document.
+//!
+//! 1. Each paragraph is normalised and winnowed ([`paragraph_prints`], cacheable).
+//! 2. The paragraphs' characters are concatenated into one stream, so a copy that
+//!    was re-wrapped into different lines still lines up with its source.
+//! 3. Fingerprints are paired with earlier occurrences of the same hash (only the
+//!    first [`CANDIDATES`] occurrences are remembered, which keeps a text made of
+//!    hundreds of copies linear).
+//! 4. Each pair is verified against the characters and extended to a maximal exact
+//!    piece. Stretches already explained by a long piece are not searched again,
+//!    and a piece is never re-extended on a diagonal that already covers it.
+//! 5. Pieces are chained across small edits and merged into passages
+//!    ([`super::align`]).
+
+use std::ops::Range;
+
+use super::align::{chain, select, AlignParams, Piece, Run};
+use super::fingerprint::{
+    normalize_into, prints_of, NormChar, ParagraphPrints, PrehashedMap, Winnow,
+};
+use crate::document::Paragraph;
+
+/// How many earlier occurrences of one fingerprint are paired with a later one.
+pub const CANDIDATES: usize = 4;
+
+/// Detector settings.
+#[derive(Debug, Clone, Copy)]
+pub struct PassageParams {
+    /// Shortest passage reported, in characters (letters, digits and CJK
+    /// characters; punctuation and spaces are not counted).
+    pub min_chars: usize,
+    /// Lowest similarity (0–1) between the two copies.
+    pub similarity: f64,
+    /// Largest edit bridged inside one passage, in characters (an inserted
+    /// sentence, a rewritten clause).
+    pub max_gap: usize,
+    /// Largest stretch of new text between two copied parts that still makes
+    /// them one passage.
+    pub merge_gap: usize,
+}
+
+impl Default for PassageParams {
+    fn default() -> Self {
+        PassageParams {
+            min_chars: 50,
+            similarity: 0.8,
+            max_gap: 80,
+            merge_gap: 120,
+        }
+    }
+}
+
+impl PassageParams {
+    pub(crate) fn align(&self, same_text: bool) -> AlignParams {
+        AlignParams {
+            min_chars: self.min_chars.max(1) as u32,
+            similarity: self.similarity,
+            max_gap: self.max_gap as u32,
+            merge_gap: self.merge_gap as u32,
+            same_text,
+        }
+    }
+}
+
+/// A passage found twice: `later` repeats `earlier` (byte ranges in the text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    pub earlier: Range<usize>,
+    pub later: Range<usize>,
+    /// Normalised characters in each copy, and how many of them are shared.
+    pub earlier_chars: usize,
+    pub later_chars: usize,
+    pub matched: usize,
+    pub similarity: f64,
+}
+
+/// The document as one normalised stream.
+pub(crate) struct Stream {
+    pub chars: Vec<u32>,
+    /// Absolute byte offset of each character.
+    pub at: Vec<u32>,
+    /// Index in `chars` where each paragraph starts.
+    pub para_base: Vec<u32>,
+}
+
+impl Stream {
+    pub fn new(paragraphs: &[Paragraph<'_>]) -> Stream {
+        let mut norm: Vec<NormChar> = Vec::new();
+        let mut para_base = Vec::with_capacity(paragraphs.len());
+        for para in paragraphs {
+            para_base.push(norm.len() as u32);
+            normalize_into(para.text, para.start as u32, &mut norm);
+        }
+        Stream {
+            chars: norm.iter().map(|n| n.ch).collect(),
+            at: norm.iter().map(|n| n.at).collect(),
+            para_base,
+        }
+    }
+
+    fn para_chars(&self, i: usize) -> &[u32] {
+        let end = self
+            .para_base
+            .get(i + 1)
+            .map_or(self.chars.len(), |&e| e as usize);
+        &self.chars[self.para_base[i] as usize..end]
+    }
+
+    /// Byte range of normalised characters `from..to`, widened over opening
+    /// punctuation before it and closing punctuation that ends the copy (a
+    /// sentence's 。 or a closing quote).
+    pub fn byte_range(&self, text: &str, from: u32, to: u32) -> Range<usize> {
+        let mut start = self.at[from as usize] as usize;
+        for c in text[..start].chars().rev() {
+            if matches!(c, '“' | '‘' | '（' | '《' | '「' | '『' | '【' | '(' | '"') {
+                start -= c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let last = self.at[to as usize - 1] as usize;
+        let mut end = last + text[last..].chars().next().map_or(0, char::len_utf8);
+        for c in text[end..].chars() {
+            if matches!(
+                c,
+                '。' | '！'
+                    | '？'
+                    | '；'
+                    | '”'
+                    | '’'
+                    | '）'
+                    | '》'
+                    | '」'
+                    | '』'
+                    | '】'
+                    | '…'
+                    | '.'
+                    | '!'
+                    | '?'
+                    | ';'
+                    | ')'
+                    | '"'
+            ) {
+                end += c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        start..end
+    }
+}
+
+/// Finds duplicated passages in a document, fingerprinting its paragraphs.
+pub fn find_passages(
+    text: &str,
+    paragraphs: &[Paragraph<'_>],
+    params: &PassageParams,
+) -> Vec<Passage> {
+    find_passages_with(text, paragraphs, None, params)
+}
+
+/// Same, reusing per-paragraph fingerprints computed (and cached) by the caller
+/// with [`paragraph_prints`](super::paragraph_prints) and [`Winnow::DOCUMENT`],
+/// one entry per paragraph.
+pub fn find_passages_with(
+    text: &str,
+    paragraphs: &[Paragraph<'_>],
+    prints: Option<&[ParagraphPrints]>,
+    params: &PassageParams,
+) -> Vec<Passage> {
+    let stream = Stream::new(paragraphs);
+    let winnow = Winnow::DOCUMENT;
+    let computed;
+    let prints = match prints {
+        Some(p) if p.len() == paragraphs.len() => p,
+        _ => {
+            computed = (0..paragraphs.len())
+                .map(|i| prints_of(stream.para_chars(i), winnow))
+                .collect::<Vec<_>>();
+            &computed
+        }
+    };
+    let align = params.align(true);
+    let mut pieces = pieces(&stream, prints, winnow.k, align.min_chars);
+    let mut runs = chain(&mut pieces, &align);
+    for run in &mut runs {
+        if run.matched * 2 >= align.min_chars {
+            refine(&stream.chars, run, params.similarity);
+            snap_to_paragraphs(&stream, run);
+        }
+    }
+    let runs = select(runs, &align, Run::similarity);
+    runs.iter()
+        .map(|r| to_passage(text, &stream, r))
+        .filter(|p| !headings_only(&text[p.later.clone()]))
+        .collect()
+}
+
+/// Whether a stretch is only title-like lines: short, without sentence-final
+/// punctuation. Compilations and long reports repeat their titles by design (a
+/// cover title, "篇1" headings, a table of contents), which is no pasting slip.
+fn headings_only(text: &str) -> bool {
+    text.lines().all(|line| {
+        line.chars()
+            .filter(|&c| super::fingerprint::fold(c).is_some())
+            .count()
+            <= 60
+            && !line.contains(['。', '！', '？', '；', '!', '?', ';'])
+    })
+}
+
+/// Characters skipped on either side when looking for where two copies agree
+/// again after an edit too short to carry a fingerprint.
+const RESYNC_SKIP: u32 = 12;
+/// Characters that must agree for a resynchronisation to count.
+const ANCHOR: u32 = 4;
+
+/// Widens a run at both ends across small edits (我院 → 嘉善县法院) that left
+/// pieces too short to be fingerprinted: exact extension, then a search for the
+/// nearest place where [`ANCHOR`] characters agree again, repeated while the
+/// added stretch stays at least as similar as required.
+fn refine(s: &[u32], run: &mut Run, similarity: f64) {
+    let n = s.len() as u32;
+    // Forward.
+    let (mut a, mut b) = (run.a1, run.b1);
+    let (mut gain, mut skipped) = (0u32, 0u32);
+    let mut best = (a, b, 0u32);
+    loop {
+        while b < n && a < run.b0 && s[a as usize] == s[b as usize] {
+            a += 1;
+            b += 1;
+            gain += 1;
+        }
+        if 2.0 * gain as f64 >= similarity * (2 * gain + skipped) as f64 && gain > best.2 {
+            best = (a, b, gain);
+        }
+        let anchor = |i: u32, j: u32| {
+            a + i + ANCHOR <= run.b0
+                && b + j + ANCHOR <= n
+                && s[(a + i) as usize..(a + i + ANCHOR) as usize]
+                    == s[(b + j) as usize..(b + j + ANCHOR) as usize]
+        };
+        match resync(anchor) {
+            Some((i, j)) => {
+                a += i;
+                b += j;
+                skipped += i + j;
+            }
+            None => break,
+        }
+    }
+    run.a1 = best.0;
+    run.b1 = best.1;
+    run.matched += best.2;
+    // Backward.
+    let (mut a, mut b) = (run.a0, run.b0);
+    let (mut gain, mut skipped) = (0u32, 0u32);
+    let mut best = (a, b, 0u32);
+    loop {
+        while a > 0 && b > run.a1 && s[a as usize - 1] == s[b as usize - 1] {
+            a -= 1;
+            b -= 1;
+            gain += 1;
+        }
+        if 2.0 * gain as f64 >= similarity * (2 * gain + skipped) as f64 && gain > best.2 {
+            best = (a, b, gain);
+        }
+        let anchor = |i: u32, j: u32| {
+            a >= i + ANCHOR
+                && b >= j + ANCHOR + run.a1
+                && s[(a - i - ANCHOR) as usize..(a - i) as usize]
+                    == s[(b - j - ANCHOR) as usize..(b - j) as usize]
+        };
+        match resync(anchor) {
+            Some((i, j)) => {
+                a -= i;
+                b -= j;
+                skipped += i + j;
+            }
+            None => break,
+        }
+    }
+    run.a0 = best.0;
+    run.b0 = best.1;
+    run.matched += best.2;
+}
+
+/// Widens a run to the start (end) of its paragraphs when both copies start
+/// (end) within a few characters of one: pastes take whole paragraphs, and an
+/// edit there ("第二篇" → "第三篇", "近年来，我院" → "近年来，嘉善县法院")
+/// should not leave a ragged edge. Only characters that agree count as matched.
+fn snap_to_paragraphs(stream: &Stream, run: &mut Run) {
+    let s = &stream.chars;
+    let n = s.len() as u32;
+    let start_of = |p: u32| {
+        let i = stream.para_base.partition_point(|&x| x <= p);
+        stream.para_base[i.saturating_sub(1)]
+    };
+    let end_of = |p: u32| {
+        let i = stream.para_base.partition_point(|&x| x <= p);
+        stream.para_base.get(i).copied().unwrap_or(n)
+    };
+    let (sa, sb) = (start_of(run.a0), start_of(run.b0));
+    let (da, db) = (run.a0 - sa, run.b0 - sb);
+    if (da > 0 || db > 0) && da <= RESYNC_SKIP && db <= RESYNC_SKIP && sb >= run.a1 {
+        let same = (0..da.min(db))
+            .take_while(|&i| s[(sa + i) as usize] == s[(sb + i) as usize])
+            .count() as u32;
+        run.a0 = sa;
+        run.b0 = sb;
+        run.matched += same;
+    }
+    let (ea, eb) = (end_of(run.a1 - 1), end_of(run.b1 - 1));
+    let (da, db) = (ea - run.a1, eb - run.b1);
+    if (da > 0 || db > 0) && da <= RESYNC_SKIP && db <= RESYNC_SKIP && ea <= run.b0 {
+        let same = (1..=da.min(db))
+            .take_while(|&i| s[(ea - i) as usize] == s[(eb - i) as usize])
+            .count() as u32;
+        run.a1 = ea;
+        run.b1 = eb;
+        run.matched += same;
+    }
+}
+
+/// The smallest skips `(i, j)` (by `i + j`, at most [`RESYNC_SKIP`] each, not both
+/// zero) at which `agree` holds.
+fn resync(agree: impl Fn(u32, u32) -> bool) -> Option<(u32, u32)> {
+    for total in 1..=2 * RESYNC_SKIP {
+        for i in total.saturating_sub(RESYNC_SKIP)..=total.min(RESYNC_SKIP) {
+            if agree(i, total - i) {
+                return Some((i, total - i));
+            }
+        }
+    }
+    None
+}
+
+fn to_passage(text: &str, stream: &Stream, run: &Run) -> Passage {
+    Passage {
+        earlier: stream.byte_range(text, run.a0, run.a1),
+        later: stream.byte_range(text, run.b0, run.b1),
+        earlier_chars: run.a_len() as usize,
+        later_chars: run.b_len() as usize,
+        matched: run.matched as usize,
+        similarity: run.similarity(),
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Slots {
+    n: u8,
+    pos: [u32; CANDIDATES],
+}
+
+/// Pairs fingerprints with earlier occurrences and extends each pair into a
+/// maximal exact piece whose source ends before it starts.
+fn pieces(stream: &Stream, prints: &[ParagraphPrints], k: usize, long: u32) -> Vec<Piece> {
+    let s = &stream.chars;
+    let n = s.len() as u32;
+    let k = k as u32;
+    let mut seen: PrehashedMap<u64, Slots> = PrehashedMap::default();
+    // Diagonal → end (in `b`) of the last piece found on it.
+    let mut diag_end: PrehashedMap<u32, u32> = PrehashedMap::default();
+    let mut covered_until = 0u32;
+    let mut out = Vec::new();
+    let mut found: Vec<Piece> = Vec::with_capacity(CANDIDATES);
+    for (i, para) in prints.iter().enumerate() {
+        let base = stream.para_base[i];
+        for fp in &para.prints {
+            let p = base + fp.pos;
+            let slots = seen.entry(fp.hash).or_insert(Slots {
+                n: 0,
+                pos: [0; CANDIDATES],
+            });
+            if p >= covered_until {
+                found.clear();
+                for &q in &slots.pos[..slots.n as usize] {
+                    let d = p - q;
+                    let done = diag_end.get(&d).copied().unwrap_or(0);
+                    if done > p || q + k > p {
+                        continue;
+                    }
+                    if s[q as usize..(q + k) as usize] != s[p as usize..(p + k) as usize] {
+                        continue; // hash collision
+                    }
+                    let lo = covered_until.max(done);
+                    let (mut a, mut b) = (q, p);
+                    while b > lo && a > 0 && s[a as usize - 1] == s[b as usize - 1] {
+                        a -= 1;
+                        b -= 1;
+                    }
+                    let mut len = p + k - b;
+                    while b + len < n
+                        && a + len < b
+                        && s[(a + len) as usize] == s[(b + len) as usize]
+                    {
+                        len += 1;
+                    }
+                    len = len.min(b - a);
+                    if len < k {
+                        continue;
+                    }
+                    diag_end.insert(d, b + len);
+                    found.push(Piece { a, b, len });
+                }
+                for piece in &found {
+                    if piece.len >= long {
+                        covered_until = covered_until.max(piece.b + piece.len);
+                    }
+                }
+                out.extend_from_slice(&found);
+            }
+            if (slots.n as usize) < CANDIDATES {
+                slots.pos[slots.n as usize] = p;
+                slots.n += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::paragraphs;
+
+    fn find(text: &str) -> Vec<Passage> {
+        find_passages(text, &paragraphs(text), &PassageParams::default())
+    }
+
+    const P1: &str = "近年来，我院强化审判监督和案件质量管理的工作取得了明显成效，得到了上级法院的充分肯定，案件质量评查机制已经成为我院审判管理的重要抓手。";
+    const P2: &str = "二是加强廉政监督。从案件质量评查中，主动发现违法违纪线索，对承办法官的廉洁、公正情况进行评查，并随案卷移送纪检监察部门依法处理。";
+
+    #[test]
+    fn exact_copy_is_one_passage_pointing_back() {
+        let text = format!("{P1}\n其他内容，与前文无关的一段话。\n{P1}\n");
+        let found = find(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let p = &found[0];
+        assert_eq!(&text[p.earlier.clone()], P1);
+        assert_eq!(&text[p.later.clone()], P1);
+        assert!(p.later.start > p.earlier.end);
+        assert_eq!(p.similarity, 1.0);
+    }
+
+    #[test]
+    fn rewrapped_and_repunctuated_copy_matches() {
+        let (head, tail) = P1.split_at(P1.find("得到").unwrap());
+        let text = format!(
+            "{head}\n{tail}\n插入一段完全不同的说明文字。\n{}\n",
+            P1.replace('，', " ")
+        );
+        let found = find(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].earlier.start, 0);
+        assert_eq!(found[0].similarity, 1.0);
+    }
+
+    #[test]
+    fn near_copy_with_a_place_name_swapped() {
+        let copy = P1.replace("我院", "嘉善县法院");
+        let text = format!("{P1}\n{P2}\n{copy}\n");
+        let found = find(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&text[found[0].later.clone()], copy);
+        assert!(found[0].similarity < 1.0 && found[0].similarity > 0.9);
+    }
+
+    #[test]
+    fn near_copy_with_a_sentence_inserted() {
+        let (head, tail) = P2.split_at(P2.find("对承办").unwrap());
+        let copy = format!("{head}今年共发现问题线索十二条，均已按规定移交处理。{tail}");
+        let text = format!("{P2}\n{P1}\n{copy}\n");
+        let found = find(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(&text[found[0].later.clone()], copy);
+        assert_eq!(found[0].earlier.start, 0);
+    }
+
+    #[test]
+    fn minimum_length_is_respected_and_configurable() {
+        let short = "案件质量评查机制已经成为我院审判管理的重要抓手，取得了明显成效。"; // 30 characters
+        let text = format!("{short}\n{P1}\n{short}\n");
+        let found = find(&text);
+        // Only the shared sentence inside P1 and the copies of `short` overlap;
+        // nothing reaches 50 characters.
+        assert!(found.is_empty(), "{found:?}");
+        let params = PassageParams {
+            min_chars: 25,
+            ..PassageParams::default()
+        };
+        let found = find_passages(&text, &paragraphs(&text), &params);
+        assert!(!found.is_empty());
+        let last = found.last().unwrap();
+        assert_eq!(&text[last.later.clone()], short);
+    }
+
+    /// Distinct pseudo-random Chinese text of `n` characters, with punctuation.
+    pub(crate) fn filler(seed: u64, n: usize) -> String {
+        const POOL: &str = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别她手角期根论运农指几九区强放决西被干做必战先回则任取据处理世车";
+        let pool: Vec<char> = POOL.chars().collect();
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut out = String::new();
+        for i in 0..n {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            out.push(pool[(x >> 33) as usize % pool.len()]);
+            if i % 17 == 16 {
+                out.push('，');
+            }
+        }
+        out.push('。');
+        out
+    }
+
+    #[test]
+    fn stock_phrases_never_fire() {
+        let speech = |seed: u64, topic: &str| {
+            format!(
+                "同志们：\n今天，我们召开{topic}，主要任务是总结工作、部署任务。{}\n下面，我讲几点意见。\n一、提高认识，统一思想\n{}\n二、突出重点，狠抓落实\n{}\n同志们，让我们以习近平新时代中国特色社会主义思想为指导，{}\n谢谢大家！\n",
+                filler(seed, 40),
+                filler(seed + 1, 120),
+                filler(seed + 2, 150),
+                filler(seed + 3, 30),
+            )
+        };
+        let text = format!(
+            "{}{}{}",
+            speech(1, "全县安全生产工作会议"),
+            speech(10, "全市文明城市创建推进会"),
+            speech(20, "全区优化营商环境大会")
+        );
+        let found = find(&text);
+        assert!(
+            found.is_empty(),
+            "{:?}",
+            found
+                .iter()
+                .map(|p| &text[p.later.clone()])
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn repeated_titles_are_not_passages() {
+        let title = "在2021年争创全国法治政府建设示范县推进会议上的讲话";
+        let text = format!(
+            "{title}\n\n2024-11-21\n\n{title}(共5篇)\n\n{title} 篇1\n\n{title}\n\n{}\n",
+            filler(7, 80)
+        );
+        assert!(find(&text).is_empty(), "{:?}", find(&text));
+    }
+
+    #[test]
+    fn three_copies_each_point_at_the_first() {
+        let text = format!("{P1}\n甲方说明。\n{P1}\n乙方说明，完全不同。\n{P1}\n");
+        let found = find(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        for p in &found {
+            assert_eq!(p.earlier, 0..P1.len());
+        }
+        assert!(found[0].later.start < found[1].later.start);
+        // Back to back, too.
+        let text = format!("{P1}{P1}{P1}");
+        let found = find(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|p| p.earlier.start == 0));
+    }
+
+    #[test]
+    fn a_section_pasted_twice_is_one_passage() {
+        let section: String = (0..20)
+            .map(|i| format!("（{i}）{}\n", filler(100 + i, 40 + (i as usize * 7) % 60)))
+            .collect();
+        // The copy: two paragraphs reworded a little, one dropped, one added.
+        let mut lines: Vec<String> = section.lines().map(str::to_owned).collect();
+        lines[3] = lines[3].replacen('的', "之", 2);
+        lines[9] = format!("{}另外补充一句话。", lines[9]);
+        lines.remove(14);
+        lines.insert(17, filler(999, 30));
+        let copy = lines.join("\n");
+        let text = format!("第一节\n{section}第二节，另写的内容。\n{copy}\n");
+        let found = find(&text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let second = text.find("第二节").unwrap();
+        assert!(found[0].later.start > second);
+        assert!(found[0].later.start - second < 40);
+        assert!(text.len() - found[0].later.end < 5);
+        assert_eq!(found[0].earlier.start, text.find("（0）").unwrap());
+    }
+
+    #[test]
+    fn highly_repetitive_input_stays_fast_and_sane() {
+        // 400 copies of one paragraph: each copy points at the first one.
+        let text: String = std::iter::repeat_n(format!("{P1}\n"), 400).collect();
+        let found = find(&text);
+        assert!(!found.is_empty());
+        assert!(
+            found.iter().all(|p| p.earlier.start == 0),
+            "{:?}",
+            &found[..3]
+        );
+        let covered: usize = found.iter().map(|p| p.later.len()).sum();
+        assert!(covered >= (text.len() - P1.len()) * 9 / 10);
+    }
+}
