@@ -2,8 +2,11 @@
 //! the engine runs them. Paragraph-local checkers are pure functions of one
 //! paragraph's text, so the language server can re-run only what an edit touched.
 
+pub mod cjk;
 pub mod dictionary;
+pub mod linebreak;
 pub mod pattern;
+pub mod punctuation;
 
 use crate::config::{ConfigError, RuleSpec};
 use crate::document::Paragraph;
@@ -32,7 +35,9 @@ pub type Builder = fn(&[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigEr
 /// Every rule kind gwlint knows, by the name used in `kind = "…"`.
 pub const KINDS: &[(&str, Builder)] = &[
     ("dictionary", dictionary::build),
+    ("linebreak", linebreak::build),
     ("pattern", pattern::build),
+    ("punctuation", punctuation::build),
 ];
 
 pub fn builder(kind: &str) -> Option<Builder> {
