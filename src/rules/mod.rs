@@ -3,10 +3,13 @@
 //! paragraph's text, so the language server can re-run only what an edit touched.
 
 pub mod cjk;
+pub mod consistency;
 pub mod dictionary;
 pub mod linebreak;
+pub mod numerals;
 pub mod pattern;
 pub mod punctuation;
+pub mod residue;
 
 use crate::config::{ConfigError, RuleSpec};
 use crate::document::Paragraph;
@@ -34,10 +37,13 @@ pub type Builder = fn(&[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigEr
 
 /// Every rule kind gwlint knows, by the name used in `kind = "…"`.
 pub const KINDS: &[(&str, Builder)] = &[
+    ("consistency", consistency::build),
     ("dictionary", dictionary::build),
     ("linebreak", linebreak::build),
+    ("numerals", numerals::build),
     ("pattern", pattern::build),
     ("punctuation", punctuation::build),
+    ("residue", residue::build),
 ];
 
 pub fn builder(kind: &str) -> Option<Builder> {
