@@ -7,4 +7,8 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "placeholders.toml",
         include_str!("../rules/placeholders.toml"),
     ),
+    (
+        "punctuation.toml",
+        include_str!("../rules/punctuation.toml"),
+    ),
 ];
