@@ -11,4 +11,5 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "punctuation.toml",
         include_str!("../rules/punctuation.toml"),
     ),
+    ("residue.toml", include_str!("../rules/residue.toml")),
 ];
