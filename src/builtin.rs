@@ -12,4 +12,7 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../rules/punctuation.toml"),
     ),
     ("residue.toml", include_str!("../rules/residue.toml")),
+    ("linebreak.toml", include_str!("../rules/linebreak.toml")),
+    ("numbers.toml", include_str!("../rules/numbers.toml")),
+    ("variants.toml", include_str!("../rules/variants.toml")),
 ];
