@@ -30,10 +30,15 @@ fn main() {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for f in &findings {
             *counts.entry(&f.rule).or_default() += 1;
-            if prefix.as_ref().is_some_and(|p| f.rule.starts_with(p.as_str())) {
+            if prefix
+                .as_ref()
+                .is_some_and(|p| f.rule.starts_with(p.as_str()))
+            {
                 let pos = index.line_col(&text, f.span.start, Encoding::Utf32);
-                let from = gwlint::position::floor_char_boundary(&text, f.span.start.saturating_sub(18));
-                let to = gwlint::position::floor_char_boundary(&text, (f.span.end + 18).min(text.len()));
+                let from =
+                    gwlint::position::floor_char_boundary(&text, f.span.start.saturating_sub(18));
+                let to =
+                    gwlint::position::floor_char_boundary(&text, (f.span.end + 18).min(text.len()));
                 let ctx: String = text[from..to].replace('\n', "⏎");
                 let shown: String = text[f.span.clone()].chars().take(30).collect();
                 println!(

@@ -50,10 +50,7 @@ fn build_one(spec: &RuleSpec) -> Result<ConsistencyChecker, ConfigError> {
     let mut forms = Vec::new();
     for (g, group) in groups.iter().enumerate() {
         if group.len() < 2 || group.iter().any(String::is_empty) {
-            return Err(spec.params_error(format!(
-                "`groups` 第 {} 组应有至少两种非空写法",
-                g + 1
-            )));
+            return Err(spec.params_error(format!("`groups` 第 {} 组应有至少两种非空写法", g + 1)));
         }
         for (r, form) in group.iter().enumerate() {
             if patterns.contains(&form.as_str()) {
@@ -98,9 +95,7 @@ impl Checker for ConsistencyChecker {
             used[g] += 1;
             let better = match winner[g] {
                 None => true,
-                Some(w) => {
-                    counts[p] > counts[w] || (counts[p] == counts[w] && r < self.forms[w].1)
-                }
+                Some(w) => counts[p] > counts[w] || (counts[p] == counts[w] && r < self.forms[w].1),
             };
             if better {
                 winner[g] = Some(p);
@@ -166,7 +161,9 @@ mod tests {
 
     #[test]
     fn one_form_throughout_is_fine() {
-        assert!(check(r#"[["叫作", "叫做"]]"#, "叫做甲，叫做乙").unwrap().is_empty());
+        assert!(check(r#"[["叫作", "叫做"]]"#, "叫做甲，叫做乙")
+            .unwrap()
+            .is_empty());
     }
 
     #[test]

@@ -123,25 +123,36 @@ impl LineBreakChecker {
         // not with an opening quote or bracket that may begin a new block.
         is_han(first)
             || first.is_ascii_alphanumeric()
-            || matches!(first, '，' | '、' | '；' | '。' | '）' | '”' | '》' | '%' | '％')
+            || matches!(
+                first,
+                '，' | '、' | '；' | '。' | '）' | '”' | '》' | '%' | '％'
+            )
     }
 }
 
 /// Characters a line can be cut after in the middle of a sentence.
 fn last_continues(c: char) -> bool {
-    is_han(c) || c.is_ascii_alphanumeric() || matches!(c, '，' | '、' | '（' | '(' | '“' | '《' | ',' | '-' | '—')
+    is_han(c)
+        || c.is_ascii_alphanumeric()
+        || matches!(c, '，' | '、' | '（' | '(' | '“' | '《' | ',' | '-' | '—')
 }
 
 impl Checker for LineBreakChecker {
     fn check_document(&self, doc: &DocView<'_>, out: &mut Vec<Finding>) {
         for pair in doc.paragraphs.windows(2) {
             let (line, next) = (&pair[0], &pair[1]);
-            if next.text.trim().is_empty() || !self.ends_mid_sentence(line.text) || !self.continues(next.text) {
+            if next.text.trim().is_empty()
+                || !self.ends_mid_sentence(line.text)
+                || !self.continues(next.text)
+            {
                 continue;
             }
             // The break: from the end of the line's content (after a page number,
             // which the residue rule deletes separately) to the next line's text.
-            let content_end = line.text.trim_end_matches(|c: char| c.is_whitespace()).len();
+            let content_end = line
+                .text
+                .trim_end_matches(|c: char| c.is_whitespace())
+                .len();
             let lead = next.text.len()
                 - next
                     .text
@@ -210,7 +221,10 @@ mod tests {
     #[test]
     fn joins_a_word_split_across_lines_and_crlf() {
         let text = "要加强精神文明建设，推进精神文\r\n明建设全面提升。";
-        assert_eq!(joined(text), "要加强精神文明建设，推进精神文明建设全面提升。");
+        assert_eq!(
+            joined(text),
+            "要加强精神文明建设，推进精神文明建设全面提升。"
+        );
         let text = "根据最高法院《关于违法审判责任追究办法》规定，\n处罚手段是经济处罚。";
         assert_eq!(check(text).len(), 1);
         let text = "联合县电视台播出“委员风采”，持续宣传“委员风采”\n节目，大力宣传。";

@@ -57,7 +57,10 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
 }
 
 fn is_cn_digit(c: char) -> bool {
-    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '〇')
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '〇'
+    )
 }
 
 /// Look-alikes of 〇 that slip into Chinese numerals.
@@ -127,7 +130,13 @@ impl NumeralsChecker {
                     .collect();
                 let fixed: String = run
                     .iter()
-                    .map(|&c| if is_fake_zero(c) || c == '零' { '〇' } else { c })
+                    .map(|&c| {
+                        if is_fake_zero(c) || c == '零' {
+                            '〇'
+                        } else {
+                            c
+                        }
+                    })
                     .collect();
                 let message = render(
                     &rule.template,
@@ -181,7 +190,12 @@ mod tests {
             let f = check(text);
             assert_eq!(f.len(), 1, "{text}");
             assert_eq!(&*f[0].rule, "numbers.zero");
-            assert!(f[0].fixes[0].replacement.starts_with(fixed.trim_end_matches('年')), "{text}");
+            assert!(
+                f[0].fixes[0]
+                    .replacement
+                    .starts_with(fixed.trim_end_matches('年')),
+                "{text}"
+            );
         }
         // Not a year: reported without a fix (三0 may mean 三十).
         let f = check("共三0人");

@@ -113,7 +113,9 @@ fn build_one(spec: &RuleSpec, checker: &mut PunctuationChecker) -> Result<(), Co
         other => {
             return Err(spec.error(
                 spec.span.clone(),
-                format!("`punctuation` 类型没有规则 `{other}`（可用：{HALFWIDTH}、{SPACE}、{UNPAIRED}）"),
+                format!(
+                "`punctuation` 类型没有规则 `{other}`（可用：{HALFWIDTH}、{SPACE}、{UNPAIRED}）"
+            ),
             ))
         }
     }
@@ -180,8 +182,19 @@ pub fn halfwidth_marks(text: &str) -> Vec<Mark> {
     }
     let excluded: Vec<Range<usize>> = EXCLUDED.find_iter(text).map(|m| m.range()).collect();
     let in_excluded = |at: usize| excluded.iter().any(|r| r.contains(&at));
-    let prev = |k: usize| chars[..k].iter().rev().map(|&(_, c)| c).find(|&c| !is_blank(c));
-    let next = |k: usize| chars[k + 1..].iter().map(|&(_, c)| c).find(|&c| !is_blank(c));
+    let prev = |k: usize| {
+        chars[..k]
+            .iter()
+            .rev()
+            .map(|&(_, c)| c)
+            .find(|&c| !is_blank(c))
+    };
+    let next = |k: usize| {
+        chars[k + 1..]
+            .iter()
+            .map(|&(_, c)| c)
+            .find(|&c| !is_blank(c))
+    };
     let ctx = |c: Option<char>| c.is_some_and(is_cjk);
 
     let mut convert = vec![false; chars.len()];
@@ -281,13 +294,8 @@ fn check_halfwidth(hw: &HalfWidthRule, text: &str, out: &mut Vec<Finding>) {
                 &[("match", &mch), ("replacement", &mfull)],
             );
             out.push(
-                Finding::new(
-                    &hw.rule.id,
-                    hw.rule.severity,
-                    m.at..m.at + 1,
-                    message,
-                )
-                .with_fix(m.fix, mfull),
+                Finding::new(&hw.rule.id, hw.rule.severity, m.at..m.at + 1, message)
+                    .with_fix(m.fix, mfull),
             );
         }
         return;
@@ -396,7 +404,8 @@ pub fn unmatched(text: &str) -> Vec<Unmatched> {
             c => c,
         };
         if c == '’' {
-            let latin = |j: Option<&(usize, char)>| j.is_some_and(|&(_, c)| c.is_ascii_alphabetic());
+            let latin =
+                |j: Option<&(usize, char)>| j.is_some_and(|&(_, c)| c.is_ascii_alphabetic());
             if k > 0 && latin(chars.get(k - 1)) && latin(chars.get(k + 1)) {
                 continue;
             }
@@ -405,10 +414,8 @@ pub fn unmatched(text: &str) -> Vec<Unmatched> {
             let u = &mut result[t];
             if c == open {
                 u.opens.push(at);
-            } else if c == close {
-                if u.opens.pop().is_none() {
-                    u.closes.push(at);
-                }
+            } else if c == close && u.opens.pop().is_none() {
+                u.closes.push(at);
             }
         }
     }
@@ -541,7 +548,11 @@ mod tests {
         let text = "同志们:刚才,XX局长解读了方案,明确了任务, 也提出了要求。";
         let f = hw(text);
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.contains('5') || f[0].message.contains("4"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains('5') || f[0].message.contains("4"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(
             fixed(text, &f),
             "同志们：刚才，XX局长解读了方案，明确了任务，也提出了要求。"
@@ -555,7 +566,10 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(fixed(text, &f), "法治是现代化的灵魂，十八届四中全会");
         let text = "试点推进县 (市、区) 域内校长教师交流";
-        assert_eq!(fixed(text, &hw(text)), "试点推进县（市、区）域内校长教师交流");
+        assert_eq!(
+            fixed(text, &hw(text)),
+            "试点推进县（市、区）域内校长教师交流"
+        );
     }
 
     #[test]
@@ -589,7 +603,9 @@ mod tests {
     fn outline_pause_mark_is_not_ours() {
         // （一）、 is the outline rule's business; only the half-width parens here.
         let f = hw("(一)、领导带头");
-        assert!(f.iter().all(|f| "(一)、领导带头"[f.span.clone()].starts_with(['(', ')'])));
+        assert!(f
+            .iter()
+            .all(|f| "(一)、领导带头"[f.span.clone()].starts_with(['(', ')'])));
         assert!(hw("（一）、领导带头").is_empty());
     }
 
@@ -611,11 +627,20 @@ mod tests {
         let text = "每天督导通报主次街道市 容问题整治情况。同志们： 今天";
         let f = r.check(text, DocKind::Plain);
         assert_eq!(f.len(), 2, "{f:?}");
-        assert_eq!(fixed(text, &f), "每天督导通报主次街道市容问题整治情况。同志们：今天");
+        assert_eq!(
+            fixed(text, &f),
+            "每天督导通报主次街道市容问题整治情况。同志们：今天"
+        );
         // Titles and signature lines use spaces as separators.
-        assert!(r.check("力抓质量评查 强化审判监督", DocKind::Plain).is_empty());
-        assert!(r.check("发函 312件（次），共计 5 项。", DocKind::Plain).is_empty());
-        assert!(r.check("    （四）规范资料报送。", DocKind::Plain).is_empty());
+        assert!(r
+            .check("力抓质量评查 强化审判监督", DocKind::Plain)
+            .is_empty());
+        assert!(r
+            .check("发函 312件（次），共计 5 项。", DocKind::Plain)
+            .is_empty());
+        assert!(r
+            .check("    （四）规范资料报送。", DocKind::Plain)
+            .is_empty());
     }
 
     fn unpaired(text: &str) -> Vec<Finding> {
@@ -630,7 +655,10 @@ mod tests {
         assert_eq!(hits, ["《", "）"]);
         assert!(unpaired("按照《测评体系》要求，做好“创建”工作（试行）。").is_empty());
         assert!(unpaired("做到“四有四定”(有计划、有检查)。").is_empty());
-        assert!(unpaired("（有计划、有检查)。").is_empty(), "half-width partner counts");
+        assert!(
+            unpaired("（有计划、有检查)。").is_empty(),
+            "half-width partner counts"
+        );
     }
 
     #[test]

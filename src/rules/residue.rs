@@ -81,7 +81,10 @@ impl ResidueChecker {
 
     fn is_item(&self, line: &str) -> bool {
         let t = strip_blank(line).trim_start_matches(BULLETS).trim_start();
-        !t.is_empty() && t.chars().count() <= self.item_max && !has_sentence_punct(t) && !t.contains('。')
+        !t.is_empty()
+            && t.chars().count() <= self.item_max
+            && !has_sentence_punct(t)
+            && !t.contains('。')
     }
 }
 
@@ -175,7 +178,10 @@ mod tests {
         let f = check(text);
         assert_eq!(f.len(), 2, "{f:?}");
         assert_eq!(f[0].message, "更多相关文章:2");
-        assert_eq!(fixed(text), "正文第一段。\n\n  市民素质,大力开展争当文明市民活动。\n");
+        assert_eq!(
+            fixed(text),
+            "正文第一段。\n\n  市民素质,大力开展争当文明市民活动。\n"
+        );
     }
 
     #[test]
