@@ -8,4 +8,12 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         include_str!("../rules/placeholders.toml"),
     ),
     ("duplicates.toml", include_str!("../rules/duplicates.toml")),
+    (
+        "punctuation.toml",
+        include_str!("../rules/punctuation.toml"),
+    ),
+    ("residue.toml", include_str!("../rules/residue.toml")),
+    ("linebreak.toml", include_str!("../rules/linebreak.toml")),
+    ("numbers.toml", include_str!("../rules/numbers.toml")),
+    ("variants.toml", include_str!("../rules/variants.toml")),
 ];

@@ -73,6 +73,7 @@ pub fn mask(text: &str) -> String {
 fn mask_inline(line: &str, base: usize, bytes: &mut [u8], mut in_comment: bool) -> bool {
     let b = line.as_bytes();
     let mut i = 0;
+    let mut open_brackets = Vec::new();
     if in_comment {
         match line.find("-->") {
             Some(end) => {
@@ -99,9 +100,18 @@ fn mask_inline(line: &str, base: usize, bytes: &mut [u8], mut in_comment: bool) 
                     i += run;
                 }
             }
+            b'[' => {
+                open_brackets.push(i);
+                i += 1;
+            }
             b']' if b.get(i + 1) == Some(&b'(') => {
+                // A link: keep its text, hide `[`, `](`, the destination and `)`,
+                // whose ASCII brackets would otherwise look like half-width marks.
                 if let Some(close) = line[i + 2..].find(')') {
-                    blank(bytes, base + i + 2, base + i + 2 + close);
+                    if let Some(open) = open_brackets.pop() {
+                        blank(bytes, base + open, base + open + 1);
+                    }
+                    blank(bytes, base + i, base + i + 2 + close + 1);
                     i += close + 3;
                 } else {
                     i += 1;
@@ -228,7 +238,7 @@ mod tests {
         check(
             "见[通知全文](http://x.cn/a,b) 和 <https://x.cn/c,d> 。<!-- 注释 -->完",
             &["通知全文", "和", "完"],
-            &["x.cn", "注释"],
+            &["x.cn", "注释", "[", "]", "(", ")"],
         );
     }
 

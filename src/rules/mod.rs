@@ -2,9 +2,15 @@
 //! the engine runs them. Paragraph-local checkers are pure functions of one
 //! paragraph's text, so the language server can re-run only what an edit touched.
 
+pub mod cjk;
+pub mod consistency;
 pub mod dictionary;
 pub mod duplicate;
+pub mod linebreak;
+pub mod numerals;
 pub mod pattern;
+pub mod punctuation;
+pub mod residue;
 
 use crate::config::{ConfigError, RuleSpec};
 use crate::document::Paragraph;
@@ -32,9 +38,14 @@ pub type Builder = fn(&[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigEr
 
 /// Every rule kind gwlint knows, by the name used in `kind = "…"`.
 pub const KINDS: &[(&str, Builder)] = &[
+    ("consistency", consistency::build),
     ("dictionary", dictionary::build),
     ("duplicate", duplicate::build),
+    ("linebreak", linebreak::build),
+    ("numerals", numerals::build),
     ("pattern", pattern::build),
+    ("punctuation", punctuation::build),
+    ("residue", residue::build),
 ];
 
 pub fn builder(kind: &str) -> Option<Builder> {

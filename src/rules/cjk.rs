@@ -1,0 +1,110 @@
+//! Character classes shared by the punctuation, line-break and residue kinds.
+//!
+//! Masked Markdown arrives as NUL bytes: they are "nothing", so helpers that look
+//! for a neighbour skip them just like spaces.
+
+/// A Han character (CJK ideographs and the numeral 〇).
+pub fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3007}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}')
+}
+
+/// A full-width (Chinese) punctuation mark, including the curly quotes, the
+/// ellipsis, the dash and the middle dot that Chinese text shares with Western.
+pub fn is_cjk_punct(c: char) -> bool {
+    matches!(c,
+        '\u{3001}'..='\u{3003}'
+        | '\u{3008}'..='\u{3011}'
+        | '\u{3014}'..='\u{301F}'
+        | '\u{FF01}'..='\u{FF0F}'
+        | '\u{FF1A}'..='\u{FF20}'
+        | '\u{FF3B}'..='\u{FF40}'
+        | '\u{FF5B}'..='\u{FF65}'
+        | '\u{2018}'..='\u{201D}'
+        | '\u{2026}'
+        | '\u{2014}'
+        | '\u{00B7}')
+}
+
+/// Han or full-width punctuation: what makes a neighbour "Chinese context".
+pub fn is_cjk(c: char) -> bool {
+    is_han(c) || is_cjk_punct(c)
+}
+
+/// Blank for the purpose of finding neighbours: spaces, tabs, the ideographic
+/// space and masked (NUL) bytes.
+pub fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{3000}' | '\0' | '\u{A0}')
+}
+
+/// Marks that end a sentence (or a clause that may end a line).
+pub fn is_sentence_end(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！' | '？' | '；' | '：' | '…' | '!' | '?' | ';' | ':' | '.' | '．'
+    )
+}
+
+/// Closing marks that follow a sentence-final mark (`。”`, `！）`).
+pub fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '”' | '’' | '）' | ')' | '》' | '】' | '〕' | '」' | '』' | '〉' | '"' | '\''
+    )
+}
+
+/// Whether the paragraph contains any sentence-internal or sentence-final mark:
+/// titles, headings, signatures and date lines usually have none.
+pub fn has_sentence_punct(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, '，' | '。' | '；' | '！' | '？' | ',' | ';' | '!' | '?'))
+}
+
+/// Outline markers that begin a heading or list item: 一、 （一） (1) 1. 1、
+/// 第一章 一是 首先 …. Returns the marker's byte length.
+pub fn heading_marker(text: &str) -> Option<usize> {
+    use std::sync::LazyLock;
+    static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"^[\s\x00]*(?:[一二三四五六七八九十百]+[、.．]|[（(〔【][一二三四五六七八九十百\d]+[)）〕】]|\d{1,3}(?:[、．)）]|\.[^\d])|[①-⑳]|第[一二三四五六七八九十百零〇\d]+[章节条篇部分款项、，,：:]|[一二三四五六七八九十]+是|首先|其次|再次|最后|附件|附：)",
+        )
+        .expect("valid regex")
+    });
+    RE.find(text).map(|m| m.end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classes() {
+        assert!(is_han('中') && is_han('〇') && !is_han('，'));
+        assert!(is_cjk_punct('，') && is_cjk_punct('“') && is_cjk_punct('—'));
+        assert!(!is_cjk(',') && !is_cjk('a') && is_blank('\0'));
+        assert!(has_sentence_punct("一是，") && !has_sentence_punct("力抓质量评查 强化审判监督"));
+    }
+
+    #[test]
+    fn headings() {
+        for h in [
+            "一、总则",
+            "（一）范围",
+            "(二)部门",
+            "1、健全",
+            "2.加大",
+            "第三条 规定",
+            "一是抓整治",
+            "  （四）规范",
+        ] {
+            assert!(heading_marker(h).is_some(), "{h}");
+        }
+        for b in ["今年以来", "第一责任人职责", "12月份", "2.1万平方米"] {
+            assert!(heading_marker(b).is_none(), "{b}");
+        }
+    }
+}
