@@ -406,3 +406,60 @@ fn sarif_and_github_formats_are_well_formed() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("::error file=-,line=1,col=4,"), "{text}");
 }
+
+#[test]
+fn cross_file_reports_passages_shared_between_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus_text = fs::read_to_string(corpus("001_c52c8a72763d0035.txt")).unwrap();
+    let lines: Vec<&str> = corpus_text.lines().collect();
+    // The same speech in two files, with a different opening in each.
+    let speech = lines[204..246].join("\n");
+    fs::write(
+        dir.path().join("a.txt"),
+        format!("甲单位的讲话\n{speech}\n"),
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("b.txt"),
+        format!("乙单位的发言\n乙单位开场白。\n{speech}\n"),
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    let without = run(
+        &["check", "--format", "json", "--fail-on", "never", path],
+        None,
+        None,
+    );
+    assert!(!json_findings(&without)
+        .iter()
+        .any(|f| f["rule"] == "duplicate.passage"));
+    let with = run(
+        &[
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--cross-file",
+            path,
+        ],
+        None,
+        None,
+    );
+    let shared: Vec<serde_json::Value> = json_findings(&with)
+        .into_iter()
+        .filter(|f| f["rule"] == "duplicate.passage")
+        .collect();
+    assert!(!shared.is_empty());
+    let in_b = shared
+        .iter()
+        .find(|f| f["file"].as_str().unwrap().ends_with("b.txt"))
+        .expect("reported in b.txt");
+    assert_eq!(in_b["line"], 3);
+    let related = &in_b["related"][0];
+    assert!(
+        related["file"].as_str().unwrap().ends_with("a.txt"),
+        "{related}"
+    );
+    assert_eq!(related["line"], 2);
+}

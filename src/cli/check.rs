@@ -51,6 +51,9 @@ pub struct CheckArgs {
     pub stdin_filename: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Also report passages shared between different checked files.
+    #[arg(long)]
+    pub cross_file: bool,
     #[command(flatten)]
     pub rules: RuleOptions,
 }
@@ -139,6 +142,13 @@ pub fn run(args: CheckArgs) -> u8 {
             .collect()
     });
     reports.sort_by(|a, b| a.path.cmp(&b.path));
+    let default_rules = configs.for_dir(&args.rules, Path::new("."));
+    let passage_rule = default_rules
+        .as_ref()
+        .and_then(|l| gwlint::rules::duplicate::PassageRule::from_ruleset(&l.rules));
+    if let Some(rule) = passage_rule.filter(|r| args.cross_file || r.cross_file) {
+        add_cross_file_findings(&mut reports, &rule);
+    }
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -147,8 +157,7 @@ pub fn run(args: CheckArgs) -> u8 {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let meta_rules = configs
-        .for_dir(&args.rules, Path::new("."))
+    let meta_rules = default_rules
         .map(|l| l.rules.clone())
         .unwrap_or_else(|| Arc::new(RuleSet::builtin()));
     let stdout = std::io::stdout();
@@ -181,6 +190,25 @@ pub fn run(args: CheckArgs) -> u8 {
         EXIT_FINDINGS
     } else {
         EXIT_OK
+    }
+}
+
+/// Adds findings for passages shared between files. Only fingerprints are kept
+/// per file, so memory stays proportional to the number of fingerprints.
+fn add_cross_file_findings(
+    reports: &mut [FileReport],
+    rule: &gwlint::rules::duplicate::PassageRule,
+) {
+    let mut index = gwlint::dup::CrossFileIndex::new(rule.params);
+    for report in reports.iter() {
+        let kind = DocKind::from_path(Path::new(&report.path));
+        index.add_text(PathBuf::from(&report.path), &kind.lintable(&report.text));
+    }
+    for (file, finding) in gwlint::rules::duplicate::findings_from_index(&index, rule) {
+        reports[file].findings.push(finding);
+    }
+    for report in reports.iter_mut() {
+        gwlint::engine::sort(&mut report.findings);
     }
 }
 
