@@ -7,4 +7,5 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "placeholders.toml",
         include_str!("../rules/placeholders.toml"),
     ),
+    ("outline.toml", include_str!("../rules/outline.toml")),
 ];

@@ -3,6 +3,7 @@
 //! paragraph's text, so the language server can re-run only what an edit touched.
 
 pub mod dictionary;
+pub mod outline;
 pub mod pattern;
 
 use crate::config::{ConfigError, RuleSpec};
@@ -32,6 +33,7 @@ pub type Builder = fn(&[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigEr
 /// Every rule kind gwlint knows, by the name used in `kind = "…"`.
 pub const KINDS: &[(&str, Builder)] = &[
     ("dictionary", dictionary::build),
+    ("outline", outline::build),
     ("pattern", pattern::build),
 ];
 
