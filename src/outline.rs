@@ -453,6 +453,16 @@ pub fn parse_marker(text: &str) -> Option<Marker> {
             .find(|&(_, c)| !is_blank(c))
             .map(|(i, _)| start + hashes + i)?;
     }
+    // The attachment list of a notice: 附件：1.检查表 / 2.汇总表
+    for label in ["附件：", "附件:"] {
+        if let Some(rest) = text[start..].strip_prefix(label) {
+            let skip = rest.len() - rest.trim_start_matches(is_blank).len();
+            let at = start + label.len() + skip;
+            if let Some(m) = marker_at(text, at, false) {
+                return Some(m);
+            }
+        }
+    }
     marker_at(text, start, false)
 }
 
@@ -1040,8 +1050,8 @@ struct Builder {
     stack: Vec<usize>,
     /// Per parent heading (or the root), the list of it most recently closed.
     closed_under: HashMap<Option<usize>, usize>,
-    /// Per chapter-like style, its most recent list in this piece.
-    continuous: HashMap<Style, usize>,
+    /// Per style, its most recent list in this piece.
+    by_style: HashMap<Style, usize>,
     /// Lists already found to restart inside an enclosing list of their style.
     nesting_lists: Vec<usize>,
     /// The list of 第一篇 第二篇 … markers.
@@ -1094,7 +1104,7 @@ pub fn build_outline(paragraphs: &[Paragraph<'_>]) -> Outline {
         out: Outline::default(),
         stack: Vec::new(),
         closed_under: HashMap::new(),
-        continuous: HashMap::new(),
+        by_style: HashMap::new(),
         nesting_lists: Vec::new(),
         piece_list: None,
     };
@@ -1182,7 +1192,7 @@ impl Builder {
         };
         self.truncate(keep);
         self.closed_under.clear();
-        self.continuous.clear();
+        self.by_style.clear();
         self.nesting_lists.clear();
     }
 
@@ -1214,6 +1224,7 @@ impl Builder {
         });
         self.stack.push(id);
         self.push_item(id, h);
+        self.by_style.insert(style, id);
         id
     }
 
@@ -1373,9 +1384,8 @@ impl Builder {
         let v = h.marker.value;
         let parent = self.current_parent();
         if v > 1 && style.numbered() {
-            // Continues an earlier list of its own style: 第十一条 after 第二章.
-            // (Chapter-like styles get a new list under their new parent; see
-            // `first_expected` below.)
+            // Resumes a list of its own style under the same parent (interrupted
+            // by a higher heading that closed it).
             let same = self
                 .closed_under
                 .get(&parent)
@@ -1386,6 +1396,17 @@ impl Builder {
                     self.stack.push(l);
                     self.push_item(l, h);
                     return l;
+                }
+            }
+            // Numbering that runs on across parents: 第十一条 after a new 第二章,
+            // or 3. 4. under （二） after 1. 2. under （一）. Not for the two
+            // heading levels, where it is a plain numbering slip.
+            let heading_level = matches!(style, Style::Chinese | Style::ChineseParen);
+            if let Some(&l) = self.by_style.get(&style).filter(|_| !heading_level) {
+                if self.last_item(l).marker.value + 1 == v {
+                    let id = self.new_list(style, h);
+                    self.out.lists[id].first_expected = v;
+                    return id;
                 }
             }
             // Continues the numbering of its parent's list in another style:
@@ -1417,19 +1438,7 @@ impl Builder {
                 }
             }
         }
-        let id = self.new_list(style, h);
-        if style.continuous() {
-            if let Some(&prev) = self.continuous.get(&style) {
-                if prev != id {
-                    let last = self.last_item(prev).marker.value;
-                    if v == last + 1 {
-                        self.out.lists[id].first_expected = v;
-                    }
-                }
-            }
-            self.continuous.insert(style, id);
-        }
-        id
+        self.new_list(style, h)
     }
 
     /// Whether a list is established enough (two items, a plain heading style)
