@@ -204,7 +204,11 @@ fn cn_digit(c: char) -> Option<u32> {
 }
 
 fn is_cn_numeral_char(c: char) -> bool {
-    cn_digit(c).is_some() || matches!(c, '〇' | '零' | '十' | '百' | '千' | '万' | '亿' | '两' | '廿')
+    cn_digit(c).is_some()
+        || matches!(
+            c,
+            '〇' | '零' | '十' | '百' | '千' | '万' | '亿' | '两' | '廿'
+        )
 }
 
 const CN_DIGITS: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
@@ -622,11 +626,7 @@ fn paren_marker(cur: &mut Cursor<'_>, start: usize) -> Option<Marker> {
     cur.eat("、.．,，");
     let written = &text[start..cur.pos];
     let ok = open == '（' && close == '）' && written.len() == standard.len();
-    let written_std = if ok {
-        None
-    } else {
-        Some(standard)
-    };
+    let written_std = if ok { None } else { Some(standard) };
     Some(finish(
         text,
         style,
@@ -668,8 +668,7 @@ fn ordinal_marker(cur: &mut Cursor<'_>, start: usize, inline: bool) -> Option<Ma
     let text = cur.text;
     cur.bump();
     let num_start = cur.pos;
-    let (value, len) =
-        parse_chinese_number(cur.rest()).or_else(|| parse_arabic(cur.rest()))?;
+    let (value, len) = parse_chinese_number(cur.rest()).or_else(|| parse_arabic(cur.rest()))?;
     cur.pos += len;
     let number = num_start..cur.pos;
     let rest = cur.rest();
@@ -828,7 +827,8 @@ fn chinese_marker(cur: &mut Cursor<'_>, start: usize, inline: bool) -> Option<Ma
         '、' | '.' | '．' | '，' | ',' | '：' | ':' => {
             cur.bump();
             let rest = cur.rest();
-            if number_list_follows(rest, true) || rest.starts_with(['、', '.', '．', '，', ',']) {
+            if number_list_follows(rest, true) || rest.starts_with(['、', '.', '．', '，', ','])
+            {
                 return None;
             }
             let standard = (next != '、').then(|| Style::Chinese.format(value));
@@ -893,10 +893,42 @@ pub enum BreakKind {
 }
 
 const GENRES: &[&str] = &[
-    "讲话", "发言", "致辞", "报告", "汇报", "讲稿", "材料", "范文", "通知", "意见", "方案",
-    "办法", "规定", "决定", "总结", "纲要", "规划", "提纲", "演讲", "主持词", "体会", "述职",
-    "细则", "条例", "公告", "通报", "请示", "批复", "纪要", "决议", "倡议书", "贺信", "感言",
-    "要点", "讲话稿", "发言稿",
+    "讲话",
+    "发言",
+    "致辞",
+    "报告",
+    "汇报",
+    "讲稿",
+    "材料",
+    "范文",
+    "通知",
+    "意见",
+    "方案",
+    "办法",
+    "规定",
+    "决定",
+    "总结",
+    "纲要",
+    "规划",
+    "提纲",
+    "演讲",
+    "主持词",
+    "体会",
+    "述职",
+    "细则",
+    "条例",
+    "公告",
+    "通报",
+    "请示",
+    "批复",
+    "纪要",
+    "决议",
+    "倡议书",
+    "贺信",
+    "感言",
+    "要点",
+    "讲话稿",
+    "发言稿",
 ];
 
 /// Whether a paragraph that is not a marker starts a new piece. Pure.
@@ -910,12 +942,22 @@ pub fn piece_break(text: &str) -> Option<BreakKind> {
     }
     let chars = t.chars().count();
     if chars <= 24 && (t.ends_with('：') || t.ends_with(':')) {
-        let greeting = ["同志们", "各位", "尊敬的", "朋友们", "代表", "女士们", "先生们", "来宾"];
+        let greeting = [
+            "同志们",
+            "各位",
+            "尊敬的",
+            "朋友们",
+            "代表",
+            "女士们",
+            "先生们",
+            "来宾",
+        ];
         if greeting.iter().any(|g| t.contains(g)) {
             return Some(BreakKind::Salutation);
         }
     }
-    if !(4..=48).contains(&chars) || t.contains(['。', '，', ',', '；', ';', '！', '!', '？', '?']) {
+    if !(4..=48).contains(&chars) || t.contains(['。', '，', ',', '；', ';', '！', '!', '？', '?'])
+    {
         return None;
     }
     if t.ends_with('：') || t.ends_with(':') || parse_marker(t).is_some() {
@@ -1162,9 +1204,12 @@ impl Builder {
     }
 
     fn current_parent(&self) -> Option<usize> {
-        self.stack
-            .last()
-            .map(|&l| *self.out.lists[l].items.last().expect("lists are never empty"))
+        self.stack.last().map(|&l| {
+            *self.out.lists[l]
+                .items
+                .last()
+                .expect("lists are never empty")
+        })
     }
 
     fn pop(&mut self) {
@@ -1367,8 +1412,12 @@ impl Builder {
         }
         let inverted = self.stack.last().and_then(|&l| {
             let item = self.last_item(l);
-            (item.marker.style.rank().is_some_and(|r| r > rank))
-                .then(|| *self.out.lists[l].items.last().expect("lists are never empty"))
+            (item.marker.style.rank().is_some_and(|r| r > rank)).then(|| {
+                *self.out.lists[l]
+                    .items
+                    .last()
+                    .expect("lists are never empty")
+            })
         });
         let id = self.open_new(m.style, h);
         if self.out.lists[id].style == m.style && self.out.lists[id].items.len() == 1 {

@@ -65,7 +65,10 @@ fn every_number_up_to_ninety_nine_is_a_heading_marker() {
     for n in 1..=99 {
         let text = format!("{}、加强组织领导", chinese_number(n));
         let m = marker(&text);
-        assert_eq!((m.style, m.value, m.form), (Style::Chinese, n, Form::Standard));
+        assert_eq!(
+            (m.style, m.value, m.form),
+            (Style::Chinese, n, Form::Standard)
+        );
         let text = format!("（{}）加强组织领导", chinese_number(n));
         assert_eq!(marker(&text).value, n);
         let text = format!("{n}.加强组织领导");
@@ -95,7 +98,10 @@ fn standard_markers_of_every_level() {
     assert_eq!(summary("第三节 监督检查").0, Style::Section);
     assert_eq!(summary("第十二条　本办法自发布之日起施行。").1, 12);
     assert_eq!(summary("第1条 适用范围").0, Style::Article);
-    assert_eq!(summary("第一篇：在创建全国文明城市工作经验交流会上的发言").0, Style::Piece);
+    assert_eq!(
+        summary("第一篇：在创建全国文明城市工作经验交流会上的发言").0,
+        Style::Piece
+    );
     assert_eq!(summary("第二部分 主要任务").0, Style::Part);
     assert_eq!(summary("其一，思想认识不到位。").0, Style::Qi);
     assert_eq!(summary("一是思想认识再提高。").0, Style::EnumShi);
@@ -145,7 +151,10 @@ fn broken_forms_of_the_parenthesised_chinese_marker() {
         (Style::ChineseParen, 2, Form::Unclosed, "（二", "（二）")
     );
     let (_, _, form, w, standard) = summary("(二紧盯卫生秩序");
-    assert_eq!((form, w, standard.as_str()), (Form::Unclosed, "(二", "（二）"));
+    assert_eq!(
+        (form, w, standard.as_str()),
+        (Form::Unclosed, "(二", "（二）")
+    );
 }
 
 #[test]
@@ -163,7 +172,12 @@ fn broken_forms_of_other_markers() {
         ("⑴完善机制", Style::ArabicParen, "⑴", "（1）"),
         ("⒉完善机制", Style::Arabic, "⒉", "2."),
         ("第一、做文明城市先锋", Style::Ordinal, "第一、", "第一，"),
-        ("第一,什么是百城建设提质工程", Style::Ordinal, "第一,", "第一，"),
+        (
+            "第一,什么是百城建设提质工程",
+            Style::Ordinal,
+            "第一,",
+            "第一，",
+        ),
         ("第二.加强领导", Style::Ordinal, "第二.", "第二，"),
     ];
     for (text, style, written, standard) in cases {
@@ -190,7 +204,10 @@ fn titles_and_shapes() {
     assert_eq!(marker(lead).shape, Shape::Lead);
     let run_in = "(一)领导带头抓落实，健全机制促推进在创建全国文明城市工作中，县委、政府高度重视工作机制的建设和创新";
     assert_eq!(marker(run_in).shape, Shape::Lead);
-    assert_eq!(title("一、与审判监督工作结合，强化审监职能 一是对案件"), "与审判监督工作结合，强化审监职能");
+    assert_eq!(
+        title("一、与审判监督工作结合，强化审监职能 一是对案件"),
+        "与审判监督工作结合，强化审监职能"
+    );
     assert_eq!(title("一方面，要加大宣传力度。"), "要加大宣传力度");
     assert_eq!(title("第一章　总则"), "总则");
 }
@@ -310,7 +327,10 @@ fn piece_breaks() {
     for t in titles {
         assert_eq!(piece_break(t), Some(BreakKind::Title), "{t}");
     }
-    assert_eq!(piece_break("各位领导、同志们："), Some(BreakKind::Salutation));
+    assert_eq!(
+        piece_break("各位领导、同志们："),
+        Some(BreakKind::Salutation)
+    );
     assert_eq!(piece_break("同志们:"), Some(BreakKind::Salutation));
     assert_eq!(
         piece_break("上一篇:在全省学校安全稳定工作视频会议上的讲话提纲"),
@@ -396,7 +416,10 @@ fn enumerations_nest_under_headings_and_continue_from_inline() {
 #[test]
 fn titles_and_pieces_restart_numbering() {
     let text = "第一篇：在文明城市工作会上的发言\n在文明城市工作会上的发言材料（1）\n一、抓宣传\n二、抓重点\n在文明城市工作会上的发言材料（2）\n一、抓督查\n第二篇：在审判监督工作会上的发言\n一、强化审监";
-    assert_eq!(tree(text), ["第一篇", "  一、", "  二、", "  一、", "第二篇", "  一、"]);
+    assert_eq!(
+        tree(text),
+        ["第一篇", "  一、", "  二、", "  一、", "第二篇", "  一、"]
+    );
     let o = outline(text);
     assert_ne!(o.headings[1].list, o.headings[3].list);
     assert_eq!(o.headings[0].section, 0..6);
@@ -406,7 +429,10 @@ fn titles_and_pieces_restart_numbering() {
 #[test]
 fn nested_enumeration_of_the_same_style_is_recorded() {
     let text = "一要在基础设施上下功夫。\n二要在城市管理上下功夫。\n一要抓好市容整治。\n二要抓好违建整治。\n三要抓好交通整治。\n四要抓好工地整治。\n三要在环境治理上下功夫。";
-    assert_eq!(tree(text), ["一要", "二要", "  一要", "  二要", "  三要", "  四要", "三要"]);
+    assert_eq!(
+        tree(text),
+        ["一要", "二要", "  一要", "  二要", "  三要", "  四要", "三要"]
+    );
     let o = outline(text);
     let inner = o.headings[2].list;
     assert_eq!(o.lists[inner].restart_of, Some(o.headings[0].list));
@@ -426,7 +452,10 @@ fn heading_shapes_decide_which_list_a_marker_joins() {
 #[test]
 fn inverted_levels_are_recorded() {
     let text = "一、总体要求\n1.工作目标\n（一）近期目标\n（二）远期目标\n2.基本原则";
-    assert_eq!(tree(text), ["一、", "  1.", "    （一）", "    （二）", "  2."]);
+    assert_eq!(
+        tree(text),
+        ["一、", "  1.", "    （一）", "    （二）", "  2."]
+    );
     let o = outline(text);
     let l = o.headings[2].list;
     assert_eq!(o.lists[l].inverted_under, Some(1));
@@ -454,5 +483,8 @@ fn chapter_articles_number_on_across_chapters() {
     let o = outline(text);
     let third = &o.headings[4];
     assert_eq!(o.lists[third.list].first_expected, 3);
-    assert_eq!(tree(text), ["第一章", "  第一条", "  第二条", "第二章", "  第三条"]);
+    assert_eq!(
+        tree(text),
+        ["第一章", "  第一条", "  第二条", "第二章", "  第三条"]
+    );
 }

@@ -409,10 +409,7 @@ impl Cx<'_> {
                 continue;
             }
             let vars = [("marker", self.written(h)), ("next", self.written(g))];
-            if let Some(f) = self
-                .checker
-                .finding(Check::EmptySection, h.span(), &vars)
-            {
+            if let Some(f) = self.checker.finding(Check::EmptySection, h.span(), &vars) {
                 out.push(f);
             }
         }
@@ -469,7 +466,10 @@ mod tests {
 
     /// (rule, marker, line) only.
     fn brief(text: &str) -> Vec<(String, String, usize)> {
-        check(text).into_iter().map(|(r, m, l, _)| (r, m, l)).collect()
+        check(text)
+            .into_iter()
+            .map(|(r, m, l, _)| (r, m, l))
+            .collect()
     }
 
     fn one(rule: &str, marker: &str, line: usize) -> Vec<(String, String, usize)> {
@@ -480,22 +480,53 @@ mod tests {
     fn skipped_numbers_in_every_style() {
         let cases = [
             ("一、总体要求\n二、主要任务\n四、保障措施", "四、", "四→三"),
-            ("（一）加强领导。\n（二）明确责任。\n（四）强化督导。", "（四）", "四→三"),
+            (
+                "（一）加强领导。\n（二）明确责任。\n（四）强化督导。",
+                "（四）",
+                "四→三",
+            ),
             ("1.加强领导。\n2.明确责任。\n4.强化督导。", "4.", "4→3"),
-            ("（1）加强领导。\n（2）明确责任。\n（4）强化督导。", "（4）", "4→3"),
+            (
+                "（1）加强领导。\n（2）明确责任。\n（4）强化督导。",
+                "（4）",
+                "4→3",
+            ),
             ("①加强领导。\n②明确责任。\n④强化督导。", "④", "④→③"),
-            ("第一，加强领导。\n第二，明确责任。\n第四，强化督导。", "第四，", "四→三"),
-            ("一是加强领导。\n二是明确责任。\n四是强化督导。", "四是", "四→三"),
-            ("一要加强领导。\n二要明确责任。\n四要强化督导。", "四要", "四→三"),
-            ("主要做法：一是加强领导；二是明确责任；四是强化督导。", "四是", "四→三"),
+            (
+                "第一，加强领导。\n第二，明确责任。\n第四，强化督导。",
+                "第四，",
+                "四→三",
+            ),
+            (
+                "一是加强领导。\n二是明确责任。\n四是强化督导。",
+                "四是",
+                "四→三",
+            ),
+            (
+                "一要加强领导。\n二要明确责任。\n四要强化督导。",
+                "四要",
+                "四→三",
+            ),
+            (
+                "主要做法：一是加强领导；二是明确责任；四是强化督导。",
+                "四是",
+                "四→三",
+            ),
             ("第一章 总则\n第二章 职责\n第四章 附则", "第四章", "四→三"),
         ];
         for (text, marker, fix) in cases {
             let found = check(text);
             assert_eq!(found.len(), 1, "{text}: {found:?}");
             let (rule, m, line, fixes) = &found[0];
-            assert_eq!((rule.as_str(), m.as_str()), ("outline.skip", marker), "{text}");
-            assert_eq!(*line, text[..text.find(marker).unwrap()].matches('\n').count());
+            assert_eq!(
+                (rule.as_str(), m.as_str()),
+                ("outline.skip", marker),
+                "{text}"
+            );
+            assert_eq!(
+                *line,
+                text[..text.find(marker).unwrap()].matches('\n').count()
+            );
             assert_eq!(fixes, &vec![fix.to_owned()], "{text}");
         }
     }
@@ -522,7 +553,10 @@ mod tests {
         assert_eq!(found[0].3, vec!["2→3".to_owned()]);
         // …or leaves it open: no fix.
         let found = check("1.加强领导。\n2.明确责任。\n2.强化督导。\n3.营造氛围。");
-        assert_eq!((found[0].0.as_str(), found[0].3.len()), ("outline.repeat", 0));
+        assert_eq!(
+            (found[0].0.as_str(), found[0].3.len()),
+            ("outline.repeat", 0)
+        );
     }
 
     #[test]
@@ -579,7 +613,10 @@ mod tests {
             ("一）完善机制。", "一）→（一）"),
             ("第一、做文明城市先锋。", "第一、→第一，"),
             ("第一,什么是百城建设提质工程。", "第一,→第一，"),
-            ("主要原因：第一、认识不到位；第二、措施不得力。", "第一、→第一，"),
+            (
+                "主要原因：第一、认识不到位；第二、措施不得力。",
+                "第一、→第一，",
+            ),
         ];
         for (text, fix) in cases {
             let found = check(text);
@@ -618,13 +655,17 @@ mod tests {
     #[test]
     fn bad_params_are_config_errors() {
         let mut specs = specs();
-        specs[0].params.insert("nonsense".into(), toml::Value::Integer(1));
+        specs[0]
+            .params
+            .insert("nonsense".into(), toml::Value::Integer(1));
         assert!(RuleSet::from_specs(specs, &[]).is_err());
         let mut specs = self::specs();
         for s in &mut specs {
             s.id = format!("{}.x", s.id).into();
         }
-        let err = RuleSet::from_specs(specs, &[]).err().expect("unknown check");
+        let err = RuleSet::from_specs(specs, &[])
+            .err()
+            .expect("unknown check");
         assert!(err.0[0].message.contains("params.check"), "{:?}", err.0);
         // params.check names the check explicitly, whatever the id.
         let mut specs = self::specs();
@@ -676,7 +717,10 @@ mod tests {
         // Skipping a level is not an inversion.
         assert!(check("一、总体要求\n1.工作目标\n2.基本原则\n二、主要任务").is_empty());
         // A lower list closed by a higher heading is not an inversion either.
-        assert!(check("一、总体要求\n1.工作目标\n2.基本原则\n（一）近期目标\n（二）远期目标").is_empty());
+        assert!(
+            check("一、总体要求\n1.工作目标\n2.基本原则\n（一）近期目标\n（二）远期目标")
+                .is_empty()
+        );
     }
 
     #[test]
@@ -684,7 +728,8 @@ mod tests {
         let text = "一要在基础设施建设上下功夫。\n二要提升城市管理水平。\n一要抓好市容整治。\n二要抓好违建整治。\n三要抓好交通整治。\n四要抓好工地整治。\n三要在环境治理上下功夫。";
         assert_eq!(brief(text), one("outline.restart", "一要", 2));
         // Separate lists, each under its own (unnumbered) heading, are fine.
-        let text = "加强领导\n一要健全机构。\n二要压实责任。\n强化保障\n一要落实经费。\n二要配齐人员。";
+        let text =
+            "加强领导\n一要健全机构。\n二要压实责任。\n强化保障\n一要落实经费。\n二要配齐人员。";
         assert!(check(text).is_empty(), "{:?}", check(text));
         let text = "一、加强领导\n一要健全机构。\n二要压实责任。\n二、强化保障\n一要落实经费。\n二要配齐人员。";
         assert!(check(text).is_empty());
@@ -699,7 +744,10 @@ mod tests {
         assert_eq!(brief(text), one("outline.empty-section", "一、", 0));
         // A heading followed by its sub-headings is not empty; an outline of
         // bare headings (a table of contents) is not reported.
-        assert!(check("一、总体要求\n（一）指导思想\n正文。\n（二）基本原则\n正文。\n二、主要任务\n正文。").is_empty());
+        assert!(check(
+            "一、总体要求\n（一）指导思想\n正文。\n（二）基本原则\n正文。\n二、主要任务\n正文。"
+        )
+        .is_empty());
         assert!(check("一、总体要求\n二、主要任务\n三、保障措施").is_empty());
         // One-line items that are sentences are statements, not empty headings.
         assert!(check("1.加强领导。\n2.明确责任。我局成立了领导小组。").is_empty());
@@ -736,10 +784,18 @@ mod tests {
         let notice = "关于开展安全生产大检查的通知\n各乡镇人民政府，县直各部门：\n为切实加强安全生产工作，现将有关事项通知如下。\n一、总体要求\n（一）指导思想。坚持人民至上、生命至上。\n（二）工作目标。全面排查整治各类隐患。\n1.排查重点行业领域。\n2.整治突出问题。\n（1）建立问题清单。\n（2）实行销号管理。\n3.健全长效机制。\n二、检查内容\n（一）企业主体责任落实情况。\n（二）部门监管责任落实情况。\n三、工作安排\n（一）自查自纠阶段（5月1日至5月31日）。\n（二）集中检查阶段（6月1日至6月30日）。\n四、有关要求\n各单位要高度重视。\n\n附件：1.检查表\n2.汇总表";
         assert!(check_all(notice).is_empty(), "{:?}", check_all(notice));
         let regulation = "第一章　总则\n第一条　为了规范管理，制定本办法。\n第二条　本办法适用于全市。\n第二章　职责分工\n第三条　市政府负责统筹协调。\n第四条　有关部门应当履行下列职责：\n（一）制定工作计划；\n（二）组织检查；\n（三）督促整改。\n第三章　附则\n第五条　本办法自发布之日起施行。";
-        assert!(check_all(regulation).is_empty(), "{:?}", check_all(regulation));
+        assert!(
+            check_all(regulation).is_empty(),
+            "{:?}",
+            check_all(regulation)
+        );
         let speech = "在全县文明城市创建推进会上的讲话\n同志们：\n今天召开会议，主要任务是部署工作。下面，我讲三点意见。\n一、提高站位，增强创建紧迫感\n近年来，我县创建工作取得明显成效。一是责任压得实；二是推进有力度；三是工作有特色。\n二、突出重点，全力攻坚\n一要抓好市容整治。第一时间处置问题。\n二要抓好交通秩序。\n三要抓好宣传引导。一方面，要加大宣传力度；另一方面，要完善考核。\n三、压实责任，确保实效\n首先，要加强领导。\n其次，要强化督查。\n最后，要营造氛围。\n同志们，任务艰巨，让我们共同努力！";
         assert!(check_all(speech).is_empty(), "{:?}", check_all(speech));
         let compilation = "第一篇：在文明城市工作会上的发言\n一、抓宣传\n正文。\n二、抓重点\n正文。\n第二篇：在审判监督工作会上的发言\n一、强化审监\n正文。\n二、强化考核\n正文。\n上一篇：在全省学校安全会议上的讲话\n下一篇：在党风廉政建设会议上的讲话";
-        assert!(check_all(compilation).is_empty(), "{:?}", check_all(compilation));
+        assert!(
+            check_all(compilation).is_empty(),
+            "{:?}",
+            check_all(compilation)
+        );
     }
 }
