@@ -379,7 +379,9 @@ fn title_and_shape(text: &str, from: usize) -> (Range<usize>, Shape) {
     let mut end = text.len();
     let mut stop = None;
     for (i, c) in text[start..].char_indices() {
-        if "。；;！!？?：:".contains(c) || (is_blank(c) && c != '\0') {
+        if matches!(c, '。' | '；' | ';' | '！' | '!' | '？' | '?' | '：' | ':')
+            || (is_blank(c) && c != '\0')
+        {
             end = start + i;
             stop = Some(c);
             break;
@@ -868,12 +870,32 @@ pub fn inline_enumerations(text: &str) -> Vec<Marker> {
     let mut out = Vec::new();
     let mut prev_boundary = false;
     for (i, c) in text.char_indices() {
-        if prev_boundary && i >= skip && "一二三四五六七八九十第其另".contains(c) {
+        if prev_boundary
+            && i >= skip
+            && matches!(
+                c,
+                '一' | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '七'
+                    | '八'
+                    | '九'
+                    | '十'
+                    | '第'
+                    | '其'
+                    | '另'
+            )
+        {
             if let Some(m) = marker_at(text, i, true) {
                 out.push(m);
             }
         }
-        prev_boundary = "。；;：:，,！!？?".contains(c) || (is_blank(c) && i >= skip);
+        prev_boundary = matches!(
+            c,
+            '。' | '；' | ';' | '：' | ':' | '，' | ',' | '！' | '!' | '？' | '?'
+        ) || (i >= skip && is_blank(c));
     }
     out
 }
@@ -884,7 +906,8 @@ pub fn inline_enumerations(text: &str) -> Vec<Marker> {
 /// A paragraph that starts a new piece of a document, so numbering starts afresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BreakKind {
-    /// A title line: 在全县创建文明城市推进会上的讲话, …发言材料（2）, …讲话 篇3.
+    /// A title line: 在全县创建文明城市推进会上的讲话, …发言材料（2）, …讲话 篇3;
+    /// also 附件2 heading an attachment.
     Title,
     /// A salutation opening a speech: 各位领导、同志们：
     Salutation,
@@ -933,12 +956,23 @@ const GENRES: &[&str] = &[
 
 /// Whether a paragraph that is not a marker starts a new piece. Pure.
 pub fn piece_break(text: &str) -> Option<BreakKind> {
-    let t = text.trim_matches(|c: char| is_blank(c) || "•·●◆■▪-*".contains(c));
+    let t = text.trim_matches(|c: char| is_blank(c) || "•·●◆■▪-*—".contains(c));
     if t.is_empty() {
         return None;
     }
     if t.starts_with("上一篇") || t.starts_with("下一篇") {
         return Some(BreakKind::Navigation);
+    }
+    // Titles and salutations are short; most paragraphs stop here.
+    if t.len() > 48 * 4 {
+        return None;
+    }
+    // 附件 / 附件2 / 附件：on a line of its own: an attachment starts.
+    if let Some(rest) = t.strip_prefix("附件") {
+        let rest = rest.trim_end_matches(['：', ':']);
+        if rest.chars().all(|c| is_digit(c) || is_blank(c)) {
+            return Some(BreakKind::Title);
+        }
     }
     let chars = t.chars().count();
     if chars <= 24 && (t.ends_with('：') || t.ends_with(':')) {

@@ -488,3 +488,15 @@ fn chapter_articles_number_on_across_chapters() {
         ["第一章", "  第一条", "  第二条", "第二章", "  第三条"]
     );
 }
+
+#[test]
+fn attachments_start_lists_and_pieces() {
+    assert_eq!(summary("附件：1.项目清单").3, "1.");
+    assert_eq!(piece_break("附件2"), Some(BreakKind::Title));
+    assert_eq!(piece_break("附件："), Some(BreakKind::Title));
+    assert_eq!(piece_break("附件要齐全"), None);
+    let text = "附件：1.项目清单\n      2.资金安排表";
+    let o = outline(text);
+    assert_eq!(o.headings.len(), 2);
+    assert_eq!(o.headings[0].list, o.headings[1].list);
+}

@@ -400,6 +400,15 @@ impl Cx<'_> {
                 continue;
             }
             let list = &self.outline.lists[h.list];
+            // 附件：1.清单 / 2.汇总表 lists titles, not sections.
+            let first = &heads[list.items[0]];
+            if paras[first.paragraph]
+                .text
+                .trim_start_matches(|c: char| c.is_whitespace() || c == '\0')
+                .starts_with("附件")
+            {
+                continue;
+            }
             let others_have_content = list
                 .items
                 .iter()
