@@ -53,14 +53,15 @@ struct Rule {
 
 pub struct OutlineChecker {
     rules: HashMap<Check, Rule>,
-    /// Accept 1、 as a level-3 marker (many offices write it).
-    allow_arabic_dunhao: bool,
+    /// `params.arabic_dunhao = true`: accept 1、 as a level-3 marker (many
+    /// offices write it).
+    accept_arabic_dunhao: bool,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
     let mut errors = Vec::new();
     let mut rules = HashMap::new();
-    let mut allow_arabic_dunhao = false;
+    let mut accept_arabic_dunhao = false;
     for spec in specs {
         let name = match spec.param::<String>("check") {
             Ok(Some(name)) => name,
@@ -80,7 +81,7 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
             continue;
         };
         let known: &[&str] = if check == Check::Form {
-            &["check", "allow_arabic_dunhao"]
+            &["check", "arabic_dunhao"]
         } else {
             &["check"]
         };
@@ -89,8 +90,8 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
             continue;
         }
         if check == Check::Form {
-            match spec.param::<bool>("allow_arabic_dunhao") {
-                Ok(v) => allow_arabic_dunhao = v.unwrap_or(false),
+            match spec.param::<bool>("arabic_dunhao") {
+                Ok(v) => accept_arabic_dunhao = v.unwrap_or(false),
                 Err(e) => errors.push(e),
             }
         }
@@ -111,7 +112,7 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
     }
     Ok(vec![Box::new(OutlineChecker {
         rules,
-        allow_arabic_dunhao,
+        accept_arabic_dunhao,
     })])
 }
 
@@ -136,7 +137,7 @@ impl OutlineChecker {
         match m.form {
             Form::Standard => {}
             Form::NonStandard => {
-                if m.arabic_dunhao && self.allow_arabic_dunhao {
+                if m.arabic_dunhao && self.accept_arabic_dunhao {
                     return;
                 }
                 let vars = [("marker", written), ("standard", m.standard.as_str())];
@@ -647,18 +648,22 @@ mod tests {
     }
 
     #[test]
-    fn arabic_dunhao_can_be_allowed() {
-        let mut specs = specs();
-        for s in &mut specs {
-            if &*s.id == "outline.form" {
-                s.params
-                    .insert("allow_arabic_dunhao".into(), toml::Value::Boolean(true));
-            }
-        }
-        let rules = RuleSet::from_specs(specs, &[]).unwrap();
-        assert!(run(&rules, "1、加强领导。\n2、明确责任。").is_empty());
+    fn arabic_dunhao_can_be_allowed_by_the_project() {
+        let mut config = ProjectConfig::default();
+        let mut params = toml::Table::new();
+        params.insert("arabic_dunhao".into(), toml::Value::Boolean(true));
+        config.params.insert("outline.form".into(), params);
+        let rules = RuleSet::from_config(&config).unwrap();
+        let outline_only = |text: &str| {
+            let mut found = run(&rules, text);
+            found.retain(|f| f.0.starts_with("outline."));
+            found
+        };
+        assert!(outline_only("1、加强领导。\n2、明确责任。").is_empty());
         // Other forms are still reported.
-        assert_eq!(run(&rules, "(一)领导带头抓落实")[0].0, "outline.form");
+        assert_eq!(outline_only("(一)领导带头抓落实")[0].0, "outline.form");
+        // By default 1、 is reported.
+        assert_eq!(check("1、加强领导。\n2、明确责任。").len(), 2);
     }
 
     #[test]
