@@ -708,8 +708,14 @@ fn ordinal_marker(cur: &mut Cursor<'_>, start: usize, inline: bool) -> Option<Ma
         }
     }
     let delim = cur.eat("，,、.．：:")?;
-    if number_list_follows(cur.rest(), true) {
-        return None; // 第一、二季度
+    let rest = cur.rest();
+    let another_ordinal = rest.strip_prefix('第').is_some_and(|r| {
+        parse_chinese_number(r)
+            .or_else(|| parse_arabic(r))
+            .is_some()
+    });
+    if number_list_follows(rest, true) || another_ordinal {
+        return None; // 第一、二季度; 第二、第三个层次
     }
     let standard = match delim {
         '，' | '：' => None,

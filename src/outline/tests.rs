@@ -233,6 +233,7 @@ fn numbers_in_running_text_are_not_markers() {
         "一、二季度经济运行平稳。",
         "一、二、三等奖各一名。",
         "第一、二批试点单位",
+        "第二、第三个层次分别为不合格案件",
         "十八大报告明确指出",
         "十四五规划",
         "三农工作是重中之重",
@@ -308,6 +309,7 @@ fn inline_traps() {
     assert!(inline("要坚持统一是前提，唯一要求是落实。").is_empty());
     assert!(inline("要在第一时间赶到现场，第一书记带头。").is_empty());
     assert!(inline("抓好一、二季度工作，完成1、2、3项任务。").is_empty());
+    assert!(inline("实行双罚制。第二、第三个层次分别为不合格案件。").is_empty());
     assert!(inline("一方面的原因是投入不足。").is_empty());
 }
 
