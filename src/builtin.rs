@@ -16,4 +16,5 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("linebreak.toml", include_str!("../rules/linebreak.toml")),
     ("numbers.toml", include_str!("../rules/numbers.toml")),
     ("variants.toml", include_str!("../rules/variants.toml")),
+    ("outline.toml", include_str!("../rules/outline.toml")),
 ];

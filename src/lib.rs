@@ -9,6 +9,7 @@ pub mod dup;
 pub mod engine;
 pub mod finding;
 pub mod lsp;
+pub mod outline;
 pub mod position;
 pub mod report;
 pub mod rules;

@@ -8,6 +8,7 @@ pub mod dictionary;
 pub mod duplicate;
 pub mod linebreak;
 pub mod numerals;
+pub mod outline;
 pub mod pattern;
 pub mod punctuation;
 pub mod residue;
@@ -43,6 +44,7 @@ pub const KINDS: &[(&str, Builder)] = &[
     ("duplicate", duplicate::build),
     ("linebreak", linebreak::build),
     ("numerals", numerals::build),
+    ("outline", outline::build),
     ("pattern", pattern::build),
     ("punctuation", punctuation::build),
     ("residue", residue::build),
