@@ -28,6 +28,16 @@ enum Command {
     Explain(cli::rules::ExplainArgs),
     /// Check that rule packs parse and that every rule's examples behave as declared.
     TestRules(cli::rules::TestRulesArgs),
+    /// Print or write the JSON Schemas of `.gwlint.toml` and rule packs (for editors).
+    #[command(hide = true)]
+    Schema {
+        /// `config` or `pack`; with `--out-dir`, both are written.
+        #[arg(value_parser = ["config", "pack"])]
+        which: Option<String>,
+        /// Write both schema files into this directory (e.g. `editors/schema`).
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<std::path::PathBuf>,
+    },
     /// Run the language server on standard input/output.
     Lsp {
         /// Accepted for clients that pass it; stdio is the only transport.
@@ -49,6 +59,7 @@ fn main() -> ExitCode {
         Command::Rules(args) => cli::rules::list(args),
         Command::Explain(args) => cli::rules::explain(args),
         Command::TestRules(args) => cli::rules::test_rules(args),
+        Command::Schema { which, out_dir } => schema(which.as_deref(), out_dir.as_deref()),
         Command::Lsp { .. } => match gwlint::lsp::run_stdio() {
             Ok(()) => 0,
             Err(e) => {
@@ -58,4 +69,32 @@ fn main() -> ExitCode {
         },
     };
     ExitCode::from(code)
+}
+
+fn schema(which: Option<&str>, out_dir: Option<&std::path::Path>) -> u8 {
+    use gwlint::config::schema;
+    if let Some(dir) = out_dir {
+        for (name, text) in schema::schema_files() {
+            let path = dir.join(name);
+            if let Err(e) = std::fs::write(&path, text) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return 2;
+            }
+            println!("wrote {}", path.display());
+        }
+        return 0;
+    }
+    let value = match which {
+        Some("pack") => schema::pack_schema(),
+        Some("config") => schema::config_schema(),
+        _ => {
+            eprintln!("error: name a schema (`config` or `pack`) or give --out-dir DIR");
+            return 2;
+        }
+    };
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).expect("schema serializes")
+    );
+    0
 }

@@ -26,6 +26,26 @@ pub struct RuleOptions {
     /// Enable rules by id or id prefix, including those off by default (repeatable).
     #[arg(long, value_name = "ID")]
     pub enable: Vec<String>,
+    /// Never report this word, as `allow` in `.gwlint.toml` (repeatable).
+    #[arg(long, value_name = "WORD")]
+    pub allow: Vec<String>,
+    /// Set the severity of rules by id or id prefix, e.g. `placeholder=warning`
+    /// (repeatable; as `[severity]` in `.gwlint.toml`, which it overrides).
+    #[arg(long, value_name = "ID=LEVEL", value_parser = parse_severity_override)]
+    pub severity: Vec<(String, String)>,
+}
+
+fn parse_severity_override(arg: &str) -> Result<(String, String), String> {
+    let (selector, level) = arg
+        .split_once('=')
+        .ok_or_else(|| format!("expected ID=LEVEL, got `{arg}`"))?;
+    let level = level.trim();
+    if gwlint::Severity::parse(level).is_none() {
+        return Err(format!(
+            "unknown severity `{level}` (error, warning, info or hint)"
+        ));
+    }
+    Ok((selector.trim().to_owned(), level.to_owned()))
 }
 
 impl RuleOptions {
@@ -42,6 +62,12 @@ impl RuleOptions {
         };
         config.disable.extend(self.disable.iter().cloned());
         config.enable.extend(self.enable.iter().cloned());
+        config.allow.extend(self.allow.iter().cloned());
+        for (selector, level) in &self.severity {
+            config
+                .severity
+                .insert(selector.clone(), toml::Spanned::new(0..0, level.clone()));
+        }
         Ok(config)
     }
 

@@ -4,6 +4,7 @@
 pub mod load;
 pub mod pack;
 pub mod project;
+pub mod schema;
 
 use std::fmt;
 use std::ops::Range;

@@ -20,24 +20,30 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::schema::{AnyTable, SeverityName};
 use super::{ConfigError, SourceFile};
 use crate::finding::Severity;
 
 /// Text that must trigger a rule, and text that must not.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
+    /// Texts that must each trigger this rule when it runs alone.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub bad: Vec<Spanned<String>>,
+    /// Texts that must not trigger this rule.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub good: Vec<Spanned<String>>,
 }
 
 /// A string or a list of strings (one replacement or several alternatives).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     One(String),
@@ -53,50 +59,82 @@ impl OneOrMany {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// The `[pack]` header of a rule pack.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PackHeader {
+    /// Name of the pack.
     #[allow(dead_code)] // read for validation; packs are named by their file
     name: String,
+    /// What the pack is for.
     #[serde(default)]
     #[allow(dead_code)]
     description: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A gwlint rule pack: a `[pack]` header and `[[rule]]` tables.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct PackFile {
+#[schemars(title = "gwlint rule pack")]
+pub(super) struct PackFile {
     #[allow(dead_code)]
     pack: Option<PackHeader>,
+    /// The rules of this pack. A rule with the id of an earlier one replaces it.
     #[serde(default)]
+    #[schemars(with = "Vec<RawRule>")]
     rule: Vec<Spanned<RawRule>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One `[[rule]]` table.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawRule {
+    /// Rule id: lowercase, dot-separated (`ours.leader`).
+    #[schemars(with = "String", pattern(r"^[a-z0-9_-]([a-z0-9_.-]*[a-z0-9_-])?$"))]
     id: Spanned<String>,
+    /// How the rule matches: `dictionary`, `pattern`, or a kind implemented in Rust.
+    #[schemars(with = "String")]
     kind: Spanned<String>,
+    /// Severity of its findings.
+    #[schemars(with = "SeverityName")]
     severity: Spanned<String>,
+    /// One line in Chinese, shown by `gwlint rules`.
     summary: String,
+    /// Chinese message template; `{match}`, `{replacement}` and named groups are filled in.
+    #[schemars(with = "String")]
     message: Spanned<String>,
+    /// Chinese Markdown shown by `gwlint explain` and on hover: what, why, bad and good examples.
     #[serde(default)]
     explain: Option<String>,
+    /// `false`: off unless a project enables it.
     #[serde(default = "yes")]
     enabled: bool,
+    /// Examples checked by `gwlint test-rules`.
     #[serde(default)]
     examples: Option<Examples>,
+    /// Dictionary rules: wrong form = right form, or a list of right forms, best first.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, OneOrMany>>")]
     entries: Option<Spanned<BTreeMap<String, Spanned<OneOrMany>>>>,
+    /// Pattern rules: a regular expression (regex crate syntax, no look-around); groups `hit`, `hit2`… narrow the reported span.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pattern: Option<Spanned<String>>,
+    /// Pattern rules: replacement templates (`$1`, `${name}`), best first.
     #[serde(default)]
+    #[schemars(with = "Option<OneOrMany>")]
     replace: Option<Spanned<OneOrMany>>,
+    /// Pattern rules: a match is dropped when the text just before it matches this regex (anchor with `$`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     not_before: Option<Spanned<String>>,
+    /// Pattern rules: a match is dropped when the text just after it matches this regex (anchor with `^`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     not_after: Option<Spanned<String>>,
+    /// Options of kinds implemented in Rust.
     #[serde(default)]
+    #[schemars(with = "Option<AnyTable>")]
     params: Option<Spanned<toml::Table>>,
 }
 

@@ -19,39 +19,59 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::schema::{AnyTable, SeverityName};
 use super::{ConfigError, SourceFile};
 
 pub const FILE_NAME: &str = ".gwlint.toml";
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Settings for `gwlint lsp`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LspSettings {
+    /// Milliseconds to wait after an edit before re-checking (editor settings override it).
     pub debounce_ms: Option<u64>,
 }
 
 /// The parsed `.gwlint.toml`. Paths in it are relative to `dir`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "gwlint project configuration (.gwlint.toml)",
+    description = "Rule packs, rule switches, severities and allowed words for the documents in this folder and below. Every key is optional."
+)]
 pub struct ProjectConfig {
+    /// More rule packs, relative to this file.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub packs: Vec<Spanned<String>>,
+    /// Load the built-in packs.
     #[serde(default = "yes")]
     pub builtin: bool,
+    /// Rule ids or id prefixes to switch off (`placeholder` selects `placeholder.x`).
     #[serde(default)]
     pub disable: Vec<String>,
+    /// Rule ids or id prefixes to switch on, including rules that are off by default.
     #[serde(default)]
     pub enable: Vec<String>,
+    /// Words never reported: a finding inside one is dropped.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// Paths not checked (gitignore syntax, relative to this file).
     #[serde(default)]
     pub ignore: Vec<String>,
+    /// Severity by rule id or id prefix; the most specific selector wins.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, SeverityName>")]
     pub severity: BTreeMap<String, Spanned<String>>,
+    /// Per-rule parameters by rule id, merged over the pack's `[rule.params]`.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, AnyTable>")]
     pub params: BTreeMap<String, toml::Table>,
+    /// Settings for the language server (`gwlint lsp`).
     #[serde(default)]
     pub lsp: LspSettings,
     /// Directory the file lives in (not read from TOML).
