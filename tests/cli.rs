@@ -463,3 +463,69 @@ fn cross_file_reports_passages_shared_between_files() {
     );
     assert_eq!(related["line"], 2);
 }
+
+#[test]
+fn finds_curated_typos_in_the_corpus_at_exact_positions() {
+    let p0 = corpus("000_b6ef4dbc6134b96b.txt");
+    let (found, _) = check_json(&[p0.to_str().unwrap()]);
+    assert!(has(&found, "typo", 4, 13, "吐火如荼"), "{found:?}");
+    assert!(has(&found, "typo", 14, 111, "布臵"));
+    assert!(has(&found, "typo", 18, 21, "前臵"));
+    assert!(has(&found, "typo", 19, 234, "配臵"));
+    let out = run(
+        &["check", "--format", "json", p0.to_str().unwrap()],
+        None,
+        None,
+    );
+    let tuhuo = json_findings(&out)
+        .into_iter()
+        .find(|f| f["matched"] == "吐火如荼")
+        .unwrap();
+    assert_eq!(tuhuo["replacements"][0], "如火如荼");
+}
+
+#[test]
+fn curated_typo_list_is_large_and_sound() {
+    let specs = gwlint::config::load_rules(&gwlint::ProjectConfig::default()).unwrap();
+    let typo = specs
+        .iter()
+        .find(|s| &*s.id == "typo")
+        .expect("curated typo rule");
+    assert!(typo.entries.len() >= 1500, "{} entries", typo.entries.len());
+    // No wrong form may occur inside any correction: that would flag correct text.
+    let rights: Vec<&String> = typo.entries.iter().flat_map(|e| &e.right).collect();
+    for e in &typo.entries {
+        assert!(
+            !rights.iter().any(|r| r.contains(e.wrong.as_str())),
+            "{} occurs in a correction",
+            e.wrong
+        );
+    }
+    // Nor may a correct corpus sentence trigger it: every hit in the corpus is a real slip.
+    let rules = gwlint::RuleSet::from_specs(vec![typo.clone()], &[]).unwrap();
+    let mut hits = Vec::new();
+    for name in [
+        "000_b6ef4dbc6134b96b.txt",
+        "001_c52c8a72763d0035.txt",
+        "002_88388a4fa2b47f34.txt",
+    ] {
+        let text = fs::read_to_string(corpus(name)).unwrap();
+        for f in rules.check(&text, gwlint::DocKind::Plain) {
+            hits.push(text[f.span].to_owned());
+        }
+    }
+    hits.sort();
+    assert_eq!(
+        hits,
+        [
+            "前臵",
+            "吐火如荼",
+            "布臵",
+            "截止目前",
+            "执任追究",
+            "真奔问题",
+            "评先数模",
+            "配臵"
+        ]
+    );
+}
