@@ -7,4 +7,6 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
         "placeholders.toml",
         include_str!("../rules/placeholders.toml"),
     ),
+    ("lexicon.toml", include_str!("../rules/lexicon.toml")),
+    ("usage.toml", include_str!("../rules/usage.toml")),
 ];

@@ -7,6 +7,7 @@ pub mod config;
 pub mod document;
 pub mod engine;
 pub mod finding;
+pub mod lexicon;
 pub mod position;
 pub mod rules;
 pub mod selftest;

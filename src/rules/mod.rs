@@ -3,6 +3,7 @@
 //! paragraph's text, so the language server can re-run only what an edit touched.
 
 pub mod dictionary;
+pub mod lexical;
 pub mod pattern;
 
 use crate::config::{ConfigError, RuleSpec};
@@ -32,7 +33,10 @@ pub type Builder = fn(&[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigEr
 /// Every rule kind gwlint knows, by the name used in `kind = "…"`.
 pub const KINDS: &[(&str, Builder)] = &[
     ("dictionary", dictionary::build),
+    ("idiom", lexical::build_idiom),
+    ("particle", lexical::build_particle),
     ("pattern", pattern::build),
+    ("word-typo", lexical::build_word),
 ];
 
 pub fn builder(kind: &str) -> Option<Builder> {
