@@ -113,6 +113,8 @@ fn substitution_penalty(kind: Alike) -> f32 {
     }
 }
 const SWAP_PENALTY: f32 = 3.5;
+/// Characters whose summed word frequency is below this are rare.
+const RARE_CHAR: u32 = 100;
 /// A four-character dictionary word rarer than this may be a listed misspelling.
 const RARE_WORD: u32 = 10;
 /// A character copied from its neighbour (学学相长): a typing slip as common as
@@ -133,7 +135,7 @@ pub fn build_idiom(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Conf
             threshold: std::env::var("GWLINT_IDIOM_T")
                 .ok()
                 .and_then(|t| t.parse().ok())
-                .unwrap_or(spec.param::<f64>("threshold")?.unwrap_or(4.0) as f32),
+                .unwrap_or(spec.param::<f64>("threshold")?.unwrap_or(5.0) as f32),
         })
     })
 }
@@ -189,7 +191,13 @@ impl IdiomChecker {
                 } else {
                     substitution_penalty(kind)
                 };
-                cands.push((id, pen));
+                // A rare character (敩 for 教) is seldom what the writer meant.
+                let rare = if lex::char_freq(right) < RARE_CHAR {
+                    2.5
+                } else {
+                    0.0
+                };
+                cands.push((id, pen + rare));
             })
         };
         if cd {
@@ -376,8 +384,8 @@ pub fn build_word(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Confi
         }
         Ok(WordChecker {
             common: Common::new(spec),
-            threshold: spec.param::<f64>("threshold")?.unwrap_or(3.0) as f32,
-            strong: spec.param::<f64>("strong")?.unwrap_or(6.0) as f32,
+            threshold: spec.param::<f64>("threshold")?.unwrap_or(5.0) as f32,
+            strong: spec.param::<f64>("strong")?.unwrap_or(8.0) as f32,
             min_freq: spec.param::<u32>("min_freq")?.unwrap_or(100),
         })
     })
@@ -559,6 +567,17 @@ const ADVERBIALS: &[&str] = &[
     "规范",
     "统筹",
 ];
+/// Verbs of official writing that jieba tags otherwise (落实 `a`, 服务 `vn`).
+const MISTAGGED_VERBS: &[&str] = &[
+    "落实", "服务", "贯彻", "执行", "推动", "开展", "解决", "完成", "宣传", "引导", "参与", "配合",
+];
+/// Nouns that a verb before them modifies (处罚程序, 组织保障), making X的V an
+/// attribute, not an adverbial.
+const HEAD_NOUNS: &[&str] = &[
+    "程序", "保障", "机制", "体系", "制度", "能力", "水平", "方式", "方法", "措施", "力度", "作用",
+    "效果", "环境", "氛围", "基础", "条件", "手段", "模式", "格局", "体制", "办法", "标准", "流程",
+    "规定", "意识", "精神", "职能", "责任", "任务", "举措", "支撑", "结果", "过程", "对象", "范围",
+];
 /// Words that read as objects of 的 even after an adverbial (有效的措施): the
 /// next word must be a verb and something must follow it.
 const DEGREE: &[&str] = &[
@@ -657,14 +676,15 @@ const DE: u32 = '的' as u32;
 impl ParticleChecker {
     /// Span (chars) and replacement for a 的 at `j`, if it is misused.
     fn judge(&self, cs: &[u32], j: usize) -> Option<(usize, usize, u32)> {
-        // 的 inside a word: 目的, 的确, 有的放矢, 的士.
-        if (j > 0 && lex::word(&cs[j - 1..=j]).is_some())
-            || (j > 1 && lex::word(&cs[j - 2..=j]).is_some())
+        // 的 inside a word: 目的, 的确, 有的放矢, 的士. (真的 in 认真的 does not
+        // count: the word before 的 is 认真, and 真的 would split it.)
+        let (from, prev) = word_before(cs, j)?;
+        if lex::word(&cs[from..=j]).is_some()
             || (j + 1 < cs.len() && lex::word(&cs[j..j + 2]).is_some())
+            || (j + 3 <= cs.len() && lex::word(&cs[j - 1..j + 3]).is_some())
         {
             return None;
         }
-        let (from, prev) = word_before(cs, j)?;
         let prev_text = &cs[from..j];
         match self.which {
             Particle::Complement => {
@@ -698,10 +718,19 @@ impl ParticleChecker {
                 }
                 // 更好的 / 更加积极的: the adverbial may carry a degree word.
                 let (end, verb) = word_after(cs, j + 1)?;
-                if !matches!(verb.tag(), "v" | "vd" | "vi") || end - (j + 1) < 2 {
+                let verb_text = to_string(&cs[j + 1..end]);
+                let is_verb = matches!(verb.tag(), "v" | "vd" | "vi")
+                    || MISTAGGED_VERBS.contains(&verb_text.as_str());
+                if !is_verb || end - (j + 1) < 2 {
                     return None;
                 }
                 if is_punct_or_end(cs, end) || in_set(NOT_AFTER_VERB, cs[end]) {
+                    return None;
+                }
+                // 严格的处罚程序, 有力的组织保障: the verb modifies a head noun.
+                if word_after(cs, end)
+                    .is_some_and(|(e, _)| HEAD_NOUNS.contains(&to_string(&cs[end..e]).as_str()))
+                {
                     return None;
                 }
                 Some((from, end, '地' as u32))
