@@ -18,6 +18,8 @@ mod hash;
 const WORD_PAIR_BITS: u32 = 22;
 const IDIOM_PAIR_BITS: u32 = 19;
 const SWAP_BITS: u32 = 20;
+const SUB_BITS: u32 = 23;
+const KNOWN_BITS: u32 = 20;
 const FREQ_MAX: u32 = (1 << 22) - 1;
 /// Chars kept per syllable for sound-alike candidate generation.
 const PER_SYLLABLE: usize = 48;
@@ -184,6 +186,16 @@ fn main() {
     let mut cd = vec![0u8; 1 << (IDIOM_PAIR_BITS - 3)];
     let mut swap = vec![0u8; 1 << (SWAP_BITS - 3)];
     let mut sub_keys: Vec<(u64, u32)> = Vec::new();
+    // Four-character words common enough to be right as written: a window that
+    // is one of them is skipped after one probe.
+    let mut known = vec![0u8; 1 << (KNOWN_BITS - 3)];
+    for (w, info) in &words {
+        if w.chars().count() == 4 && info.freq >= 10 {
+            let key = hash::hash_chars(hash::SEED, w.chars().map(|c| c as u32));
+            set_bit(&mut known, (key >> (64 - KNOWN_BITS)) as usize);
+        }
+    }
+    fs::write(out.join("known4.bin"), &known).unwrap();
     let mut swap_keys: Vec<(u64, u32)> = Vec::new();
     for (i, (c, f)) in idioms.iter().enumerate() {
         for x in c.iter().chain(std::iter::once(f)) {
@@ -206,8 +218,15 @@ fn main() {
     fs::write(out.join("idiom_ab.bin"), &ab).unwrap();
     fs::write(out.join("idiom_cd.bin"), &cd).unwrap();
     fs::write(out.join("idiom_swap.bin"), &swap).unwrap();
-    write_keyed(&out, "idiom_sub", &mut sub_keys);
-    write_keyed(&out, "idiom_swapk", &mut swap_keys);
+    // A Bloom-style bitset over the masked keys lets the scan reject almost
+    // every window with one probe; survivors go to the hash tables.
+    let mut sub_bits = vec![0u8; 1 << (SUB_BITS - 3)];
+    for &(k, _) in &sub_keys {
+        set_bit(&mut sub_bits, (k >> (64 - SUB_BITS)) as usize);
+    }
+    fs::write(out.join("idiom_subbits.bin"), &sub_bits).unwrap();
+    write_keyed(&out, "idiom_sub", &sub_keys);
+    write_keyed(&out, "idiom_swapk", &swap_keys);
 
     // ---- characters: frequency and readings ----------------------------------
     let mut char_freq: BTreeMap<char, u64> = BTreeMap::new();
@@ -312,6 +331,8 @@ fn main() {
          pub const WORD_PAIR_BITS: u32 = {WORD_PAIR_BITS};\n\
          pub const IDIOM_PAIR_BITS: u32 = {IDIOM_PAIR_BITS};\n\
          pub const SWAP_BITS: u32 = {SWAP_BITS};\n\
+         pub const SUB_BITS: u32 = {SUB_BITS};\n\
+         pub const KNOWN_BITS: u32 = {KNOWN_BITS};\n\
          pub const TOTAL_FREQ: u64 = {total};\n\
          pub const WORD_COUNT: usize = {count};\n\
          pub const SYLLABLES: &[&str] = &{syllables:?};\n",
@@ -338,10 +359,22 @@ fn write_u32(path: &Path, v: &[u32]) {
     fs::write(path, bytes).unwrap();
 }
 
-fn write_keyed(out: &Path, name: &str, v: &mut [(u64, u32)]) {
-    v.sort_unstable();
-    let keys: Vec<u64> = v.iter().map(|x| x.0).collect();
-    let vals: Vec<u32> = v.iter().map(|x| x.1).collect();
+/// An open-addressing multimap (linear probing, key 0 = empty slot, load ≤ 1/2):
+/// one or two cache lines per lookup where a binary search would take twenty.
+fn write_keyed(out: &Path, name: &str, v: &[(u64, u32)]) {
+    let size = (v.len() * 2).next_power_of_two();
+    let mask = size - 1;
+    let mut keys = vec![0u64; size];
+    let mut vals = vec![0u32; size];
+    for &(k, val) in v {
+        let k = k.max(1);
+        let mut i = k as usize & mask;
+        while keys[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        keys[i] = k;
+        vals[i] = val;
+    }
     write_u64(&out.join(format!("{name}_keys.bin")), &keys);
     write_u32(&out.join(format!("{name}_vals.bin")), &vals);
 }

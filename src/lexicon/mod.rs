@@ -28,6 +28,8 @@ table!(IDIOMS, "idioms.bin");
 table!(IDIOM_AB, "idiom_ab.bin");
 table!(IDIOM_CD, "idiom_cd.bin");
 table!(IDIOM_SWAP, "idiom_swap.bin");
+table!(SUB_BITS, "idiom_subbits.bin");
+table!(KNOWN4, "known4.bin");
 table!(SUB_KEYS, "idiom_sub_keys.bin");
 table!(SUB_VALS, "idiom_sub_vals.bin");
 table!(SWAP_KEYS, "idiom_swapk_keys.bin");
@@ -266,27 +268,47 @@ pub fn swap_maybe(key: u64) -> bool {
 }
 
 fn keyed(keys: &[u8], vals: &[u8], key: u64, mut f: impl FnMut(u32)) {
-    let n = keys.len() / 8;
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if u64_at(keys, mid) < key {
-            lo = mid + 1;
-        } else {
-            hi = mid;
+    let key = key.max(1);
+    let mask = keys.len() / 8 - 1;
+    let mut i = key as usize & mask;
+    loop {
+        let k = u64_at(keys, i);
+        if k == 0 {
+            return;
         }
+        if k == key {
+            f(u32_at(vals, i));
+        }
+        i = (i + 1) & mask;
     }
-    while lo < n && u64_at(keys, lo) == key {
-        f(u32_at(vals, lo));
-        lo += 1;
-    }
+}
+
+/// The key of `w` with position `k` masked: the key of every idiom that
+/// differs from `w` at `k` alone.
+#[inline(always)]
+pub fn masked_key(w: &[u32; 4], k: usize) -> u64 {
+    let mut m = *w;
+    m[k] = '*' as u32;
+    hash::hash_chars(hash::SEED, m)
+}
+
+/// `w` may be a four-character word of frequency ≥ 10 (false positives
+/// possible, never false negatives).
+#[inline(always)]
+pub fn known_four(w: &[u32; 4]) -> bool {
+    let key = hash::hash_chars(hash::SEED, *w);
+    bit(KNOWN4, (key >> (64 - meta::KNOWN_BITS)) as usize)
+}
+
+/// Some idiom may have this masked key (false positives possible).
+#[inline(always)]
+pub fn masked_maybe(key: u64) -> bool {
+    bit(SUB_BITS, (key >> (64 - meta::SUB_BITS)) as usize)
 }
 
 /// Idioms equal to `w` except at position `k` (verified, not hashed).
 pub fn idioms_differing_at(w: &[u32; 4], k: usize, mut f: impl FnMut(Idiom)) {
-    let mut m = *w;
-    m[k] = '*' as u32;
-    keyed(SUB_KEYS, SUB_VALS, hash::hash_chars(hash::SEED, m), |i| {
+    keyed(SUB_KEYS, SUB_VALS, masked_key(w, k), |i| {
         let id = idiom(i);
         let same = (0..4).all(|j| j == k || id.chars[j] == w[j]);
         if same && id.chars[k] != w[k] {

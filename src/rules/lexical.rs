@@ -152,16 +152,9 @@ impl IdiomChecker {
         ch: &Chars,
         s: usize,
         w: &[u32; 4],
+        positions: &[usize],
         swap_key: Option<u64>,
     ) -> Option<IdiomHit> {
-        let (ab, cd) = (lex::idiom_head(w[0], w[1]), lex::idiom_tail(w[2], w[3]));
-        // jieba lists some misspellings as rare words (再接再励 3, 按步就班 3):
-        // a rare word one slip from a far more frequent idiom is still checked.
-        let own = lex::word(w).map(|e| e.freq());
-        if own.is_some_and(|f| f >= RARE_WORD) {
-            return None;
-        }
-        let min_freq = own.map_or(0, |f| f * 10);
         // (idiom, penalty)
         let mut cands: Vec<(lex::Idiom, f32)> = Vec::new();
         // Idioms built on a repeated frame (做深做实, 有法可依, 以学促干) are
@@ -200,17 +193,22 @@ impl IdiomChecker {
                 cands.push((id, pen + rare));
             })
         };
-        if cd {
-            sub(0);
-            sub(1);
-        }
-        if ab {
-            sub(2);
-            sub(3);
+        for &k in positions {
+            sub(k);
         }
         if let Some(key) = swap_key {
             lex::idioms_swapped(w, key, |id, _, _| cands.push((id, SWAP_PENALTY)));
         }
+        if cands.is_empty() {
+            return None;
+        }
+        // jieba lists some misspellings as rare words (再接再励 3, 按步就班 3):
+        // a rare word one slip from a far more frequent idiom is still checked.
+        let own = lex::word(w).map(|e| e.freq());
+        if own.is_some_and(|f| f >= RARE_WORD) {
+            return None;
+        }
+        let min_freq = own.map_or(0, |f| f * 10);
         cands.retain(|(id, _)| id.freq >= min_freq);
         if cands.is_empty() {
             return None;
@@ -264,12 +262,31 @@ impl Checker for IdiomChecker {
             }
             let s = i - 3;
             let w = [cs[s], cs[s + 1], cs[s + 2], cs[s + 3]];
+            let (ab, cd) = (lex::idiom_head(w[0], w[1]), lex::idiom_tail(w[2], w[3]));
             let key = lex::swap_key(&w);
             let swap = lex::swap_maybe(key);
-            if !(swap || lex::idiom_head(w[0], w[1]) || lex::idiom_tail(w[2], w[3])) {
+            if !(ab || cd || swap) {
                 continue;
             }
-            if let Some(hit) = self.evaluate(&ch, s, &w, swap.then_some(key)) {
+            // A common four-character word as written (实事求是) is right, but
+            // matches itself in every masked key: skip it before the lookups.
+            if lex::known_four(&w) && lex::word(&w).is_some_and(|e| e.freq() >= RARE_WORD) {
+                continue;
+            }
+            // An idiom one slip away keeps its head pair (slip at 2, 3) or its
+            // tail pair (slip at 0, 1); swaps keep the character set.
+            let mut positions = [0usize; 4];
+            let mut np = 0;
+            for k in 0..4 {
+                if (if k < 2 { cd } else { ab }) && lex::masked_maybe(lex::masked_key(&w, k)) {
+                    positions[np] = k;
+                    np += 1;
+                }
+            }
+            if np == 0 && !swap {
+                continue;
+            }
+            if let Some(hit) = self.evaluate(&ch, s, &w, &positions[..np], swap.then_some(key)) {
                 hits.push(hit);
             }
         }
@@ -361,6 +378,7 @@ const NAME_FOLLOWERS: &[&str] = &[
     "站",
     "号",
 ];
+const FUNCTION_CHARS: &str = "的了是在和与及也都就把被对将又还很要会能着过为以于从向让使由之其这那此该各每所并而且或但如若则即我你他她它们";
 const NUMERALS: &str = "〇零一二三四五六七八九十百千万亿两几壹贰叁肆伍陆柒捌玖拾佰仟";
 
 pub struct WordChecker {
@@ -436,6 +454,11 @@ impl Checker for WordChecker {
             {
                 continue;
             }
+            // Function characters strand themselves all the time (把他, 在此)
+            // and are almost never the slip.
+            if in_set(FUNCTION_CHARS, cs[i]) || in_set(FUNCTION_CHARS, cs[i + 1]) {
+                continue;
+            }
             if in_set(NUMERALS, cs[i]) || in_set(NUMERALS, cs[i + 1]) || self.name_like(&ch, i) {
                 continue;
             }
@@ -448,11 +471,13 @@ impl Checker for WordChecker {
                 let other = if k == i { cs[i + 1] } else { cs[i] };
                 let mut seen: Vec<u32> = Vec::new();
                 lex::alikes(cs[k], |x| {
-                    if seen.contains(&x) {
+                    let pair = if k == i { [x, other] } else { [other, x] };
+                    // The cache-resident pair bitset rejects most candidates
+                    // before the full lexicon is touched.
+                    if !lex::pair_in_word(pair[0], pair[1]) || seen.contains(&x) {
                         return;
                     }
                     seen.push(x);
-                    let pair = if k == i { [x, other] } else { [other, x] };
                     let Some(e) = lex::word(&pair) else { return };
                     if e.freq() < self.min_freq || in_set(NUMERALS, x) {
                         return;
