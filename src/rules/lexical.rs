@@ -132,10 +132,7 @@ pub fn build_idiom(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Conf
         spec.expect_params(&["threshold"])?;
         Ok(IdiomChecker {
             common: Common::new(spec),
-            threshold: std::env::var("GWLINT_IDIOM_T")
-                .ok()
-                .and_then(|t| t.parse().ok())
-                .unwrap_or(spec.param::<f64>("threshold")?.unwrap_or(5.0) as f32),
+            threshold: spec.param::<f64>("threshold")?.unwrap_or(5.0) as f32,
         })
     })
 }
@@ -300,13 +297,10 @@ impl Checker for IdiomChecker {
             taken.push(hit.start);
             let span = ch.span(hit.start, hit.start + 4);
             let best = to_string(&hit.fixes[0]);
-            let mut message = render(
+            let message = render(
                 &self.common.template,
                 &[("match", &text[span.clone()]), ("replacement", &best)],
             );
-            if std::env::var_os("GWLINT_LEXDEBUG").is_some() {
-                message.push_str(&format!(" <{:.1}>", hit.margin));
-            }
             let mut f = Finding::new(&self.common.rule, self.common.severity, span, message);
             for fix in &hit.fixes {
                 f = f.with_replacement(to_string(fix));
@@ -508,16 +502,13 @@ impl Checker for WordChecker {
             let mut fixed = [cs[i], cs[i + 1]];
             fixed[k - i] = x;
             let replacement = to_string(&fixed);
-            let mut message = render(
+            let message = render(
                 &self.common.template,
                 &[
                     ("match", &text[span.clone()]),
                     ("replacement", &replacement),
                 ],
             );
-            if std::env::var_os("GWLINT_LEXDEBUG").is_some() {
-                message.push_str(&format!(" <{margin:.1}>"));
-            }
             out.push(
                 Finding::new(&self.common.rule, severity, span, message)
                     .with_replacement(replacement),
