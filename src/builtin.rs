@@ -17,4 +17,6 @@ pub const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("numbers.toml", include_str!("../rules/numbers.toml")),
     ("variants.toml", include_str!("../rules/variants.toml")),
     ("outline.toml", include_str!("../rules/outline.toml")),
+    ("lexicon.toml", include_str!("../rules/lexicon.toml")),
+    ("usage.toml", include_str!("../rules/usage.toml")),
 ];

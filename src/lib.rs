@@ -8,6 +8,7 @@ pub mod document;
 pub mod dup;
 pub mod engine;
 pub mod finding;
+pub mod lexicon;
 pub mod lsp;
 pub mod outline;
 pub mod position;

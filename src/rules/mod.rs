@@ -6,6 +6,7 @@ pub mod cjk;
 pub mod consistency;
 pub mod dictionary;
 pub mod duplicate;
+pub mod lexical;
 pub mod linebreak;
 pub mod numerals;
 pub mod outline;
@@ -42,12 +43,15 @@ pub const KINDS: &[(&str, Builder)] = &[
     ("consistency", consistency::build),
     ("dictionary", dictionary::build),
     ("duplicate", duplicate::build),
+    ("idiom", lexical::build_idiom),
     ("linebreak", linebreak::build),
     ("numerals", numerals::build),
     ("outline", outline::build),
+    ("particle", lexical::build_particle),
     ("pattern", pattern::build),
     ("punctuation", punctuation::build),
     ("residue", residue::build),
+    ("word-typo", lexical::build_word),
 ];
 
 pub fn builder(kind: &str) -> Option<Builder> {

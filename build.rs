@@ -1,0 +1,380 @@
+//! Compiles the lexicon (data/jieba-dict.txt + rules/lexicon-extra.txt), the
+//! character readings (from the `pinyin` crate) and the look-alike table
+//! (rules/lexicon-shapes.txt) into flat little-endian tables that the binary
+//! embeds with `include_bytes!`. Doing this at build time keeps start-up at zero:
+//! the runtime only indexes into static bytes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::Path;
+
+use pinyin::ToPinyinMulti;
+
+#[path = "src/lexicon/hash.rs"]
+mod hash;
+
+/// log2 of the word table's slot count is chosen from the entry count; the
+/// bitsets have fixed sizes that keep them inside the L2 cache.
+const WORD_PAIR_BITS: u32 = 22;
+const IDIOM_PAIR_BITS: u32 = 19;
+const SWAP_BITS: u32 = 20;
+const SUB_BITS: u32 = 23;
+const KNOWN_BITS: u32 = 20;
+const FREQ_MAX: u32 = (1 << 22) - 1;
+/// Chars kept per syllable for sound-alike candidate generation.
+const PER_SYLLABLE: usize = 48;
+
+/// POS tags whose four-character entries are numbers, times or unclassified:
+/// never a target for the idiom rule. (Names stay: jieba tags some idioms as
+/// names, 墨守成规 nr, 十全十美 nz; they only take sound or shape slips.)
+const NON_IDIOM_TAGS: &[&str] = &["m", "mq", "t", "q", "x", "eng", "gw"];
+
+fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+struct Word {
+    freq: u32,
+    tag: String,
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::path::PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    for f in [
+        "data/jieba-dict.txt",
+        "rules/lexicon-extra.txt",
+        "rules/lexicon-shapes.txt",
+        "src/lexicon/hash.rs",
+    ] {
+        println!("cargo:rerun-if-changed={f}");
+    }
+
+    // ---- words -------------------------------------------------------------
+    let mut words: BTreeMap<String, Word> = BTreeMap::new();
+    let jieba = fs::read_to_string(root.join("data/jieba-dict.txt")).unwrap();
+    for line in jieba.lines() {
+        let mut parts = line.split_whitespace();
+        let (Some(w), Some(f)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let tag = parts.next().unwrap_or("x").to_owned();
+        let freq: u32 = f.parse().unwrap_or(1);
+        words.insert(w.to_owned(), Word { freq, tag });
+    }
+    // The supplement: `word [freq] [tag]`. A new term gets frequency 200 (so
+    // that it wins segmentation) and tag `gw`; only those tagged `i` or `l`
+    // become idiom targets.
+    let extra = fs::read_to_string(root.join("rules/lexicon-extra.txt")).unwrap();
+    for line in extra.lines() {
+        let line = line.split('#').next().unwrap().trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut parts = line.split_whitespace();
+        let w = parts.next().unwrap();
+        let freq: Option<u32> = parts.next().map(|f| f.parse().unwrap());
+        let tag = parts.next();
+        match words.get_mut(w) {
+            // Known word: only an explicit frequency or tag changes it.
+            Some(e) => {
+                if let Some(f) = freq {
+                    e.freq = e.freq.max(f);
+                }
+                if let Some(t) = tag {
+                    e.tag = t.to_owned();
+                }
+            }
+            None => {
+                words.insert(
+                    w.to_owned(),
+                    Word {
+                        freq: freq.unwrap_or(200),
+                        tag: tag.unwrap_or("gw").to_owned(),
+                    },
+                );
+            }
+        }
+    }
+    let total: u64 = words.values().map(|w| w.freq as u64).sum();
+
+    let mut tags: Vec<String> = words.values().map(|w| w.tag.clone()).collect();
+    tags.sort();
+    tags.dedup();
+    assert!(tags.len() < 64, "too many POS tags");
+    let tag_id: HashMap<&str, u32> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i as u32))
+        .collect();
+
+    // Every word and every proper prefix of a word gets a slot, so segmentation
+    // can stop walking as soon as a prefix is unknown.
+    let mut entries: HashMap<u64, u32> = HashMap::new();
+    for (w, info) in &words {
+        let chars: Vec<u32> = w.chars().map(|c| c as u32).collect();
+        let mut h = hash::SEED;
+        for (i, &c) in chars.iter().enumerate() {
+            h = hash::step(h, c);
+            let key = hash::finish(h);
+            let slot = entries.entry(key).or_insert(0);
+            if i + 1 == chars.len() {
+                *slot |= (1 << 30) | info.freq.min(FREQ_MAX) | (tag_id[info.tag.as_str()] << 22);
+            } else {
+                *slot |= 1 << 31;
+            }
+        }
+    }
+    let mut bits = 10;
+    while (1usize << bits) < entries.len() * 10 / 7 {
+        bits += 1;
+    }
+    let mask = (1usize << bits) - 1;
+    let mut table = vec![0u64; 1 << bits];
+    for (&key, &val) in &entries {
+        let mut i = key as usize & mask;
+        while table[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        table[i] = (fingerprint(key) as u64) << 32 | val as u64;
+    }
+    write_u64(&out.join("words.bin"), &table);
+
+    // Bigrams inside words: a text bigram absent here is a certain word boundary.
+    let mut word_pairs = vec![0u8; 1 << (WORD_PAIR_BITS - 3)];
+    for w in words.keys() {
+        let chars: Vec<u32> = w.chars().map(|c| c as u32).collect();
+        for p in chars.windows(2) {
+            set_bit(
+                &mut word_pairs,
+                hash::pair_index(p[0], p[1], WORD_PAIR_BITS),
+            );
+        }
+    }
+    fs::write(out.join("word_pairs.bin"), &word_pairs).unwrap();
+
+    // ---- idioms and fixed four-character phrases -----------------------------
+    let mut idioms: Vec<([u32; 4], u32)> = Vec::new();
+    for (w, info) in &words {
+        let chars: Vec<char> = w.chars().collect();
+        if chars.len() != 4
+            || !chars.iter().all(|&c| is_han(c))
+            || NON_IDIOM_TAGS.contains(&info.tag.as_str())
+        {
+            continue;
+        }
+        // A repeated-character word (哈哈哈哈) is no target.
+        if chars[0] == chars[1] && chars[1] == chars[2] {
+            continue;
+        }
+        // Bit 31: a set phrase (i, l), bit 30: an idiom proper (i). Typing
+        // slips are looked for in idioms, fuzzy sounds in set phrases, and
+        // other four-character words only take sound or shape slips.
+        let set_phrase = matches!(info.tag.as_str(), "i" | "l");
+        idioms.push((
+            [
+                chars[0] as u32,
+                chars[1] as u32,
+                chars[2] as u32,
+                chars[3] as u32,
+            ],
+            info.freq.min(FREQ_MAX) | (set_phrase as u32) << 31 | ((info.tag == "i") as u32) << 30,
+        ));
+    }
+    let mut idiom_bytes = Vec::with_capacity(idioms.len() * 20);
+    let mut ab = vec![0u8; 1 << (IDIOM_PAIR_BITS - 3)];
+    let mut cd = vec![0u8; 1 << (IDIOM_PAIR_BITS - 3)];
+    let mut swap = vec![0u8; 1 << (SWAP_BITS - 3)];
+    let mut sub_keys: Vec<(u64, u32)> = Vec::new();
+    // Four-character words common enough to be right as written: a window that
+    // is one of them is skipped after one probe.
+    let mut known = vec![0u8; 1 << (KNOWN_BITS - 3)];
+    for (w, info) in &words {
+        if w.chars().count() == 4 && info.freq >= 10 {
+            let key = hash::hash_chars(hash::SEED, w.chars().map(|c| c as u32));
+            set_bit(&mut known, (key >> (64 - KNOWN_BITS)) as usize);
+        }
+    }
+    fs::write(out.join("known4.bin"), &known).unwrap();
+    let mut swap_keys: Vec<(u64, u32)> = Vec::new();
+    for (i, (c, f)) in idioms.iter().enumerate() {
+        for x in c.iter().chain(std::iter::once(f)) {
+            idiom_bytes.extend_from_slice(&x.to_le_bytes());
+        }
+        set_bit(&mut ab, hash::pair_index(c[0], c[1], IDIOM_PAIR_BITS));
+        set_bit(&mut cd, hash::pair_index(c[2], c[3], IDIOM_PAIR_BITS));
+        for k in 0..4 {
+            let mut m = *c;
+            m[k] = '*' as u32;
+            sub_keys.push((hash::hash_chars(hash::SEED, m), i as u32));
+        }
+        let mut s = *c;
+        s.sort_unstable();
+        let key = hash::hash_chars(hash::SWAP_SEED, s);
+        set_bit(&mut swap, (key >> (64 - SWAP_BITS)) as usize);
+        swap_keys.push((key, i as u32));
+    }
+    fs::write(out.join("idioms.bin"), &idiom_bytes).unwrap();
+    fs::write(out.join("idiom_ab.bin"), &ab).unwrap();
+    fs::write(out.join("idiom_cd.bin"), &cd).unwrap();
+    fs::write(out.join("idiom_swap.bin"), &swap).unwrap();
+    // A Bloom-style bitset over the masked keys lets the scan reject almost
+    // every window with one probe; survivors go to the hash tables.
+    let mut sub_bits = vec![0u8; 1 << (SUB_BITS - 3)];
+    for &(k, _) in &sub_keys {
+        set_bit(&mut sub_bits, (k >> (64 - SUB_BITS)) as usize);
+    }
+    fs::write(out.join("idiom_subbits.bin"), &sub_bits).unwrap();
+    write_keyed(&out, "idiom_sub", &sub_keys);
+    write_keyed(&out, "idiom_swapk", &swap_keys);
+
+    // ---- characters: frequency and readings ----------------------------------
+    let mut char_freq: BTreeMap<char, u64> = BTreeMap::new();
+    for (w, info) in &words {
+        for c in w.chars().filter(|&c| is_han(c)) {
+            *char_freq.entry(c).or_insert(0) += info.freq as u64;
+        }
+    }
+    let mut syllables: Vec<String> = Vec::new();
+    let mut syl_id: HashMap<String, u16> = HashMap::new();
+    let mut char_rows = Vec::new();
+    let mut by_syl: Vec<Vec<(u64, u32)>> = Vec::new();
+    for (&c, &f) in &char_freq {
+        let mut readings = [0u16; 4];
+        let mut n = 0;
+        if let Some(multi) = c.to_pinyin_multi() {
+            for p in multi {
+                let s = p.with_tone_num_end();
+                let (plain, tone) = match s.chars().last() {
+                    Some(t @ '1'..='4') => (&s[..s.len() - 1], t as u16 - '0' as u16),
+                    _ => (s, 5),
+                };
+                let id = *syl_id.entry(plain.to_owned()).or_insert_with(|| {
+                    syllables.push(plain.to_owned());
+                    by_syl.push(Vec::new());
+                    (syllables.len() - 1) as u16
+                });
+                let r = (id + 1) << 3 | tone;
+                if n < 4 && !readings[..n].contains(&r) {
+                    readings[n] = r;
+                    n += 1;
+                    if !by_syl[id as usize].iter().any(|&(_, x)| x == c as u32) {
+                        by_syl[id as usize].push((f, c as u32));
+                    }
+                }
+            }
+        }
+        char_rows.extend_from_slice(&(c as u32).to_le_bytes());
+        char_rows.extend_from_slice(&(f.min(u32::MAX as u64) as u32).to_le_bytes());
+        for r in readings {
+            char_rows.extend_from_slice(&r.to_le_bytes());
+        }
+    }
+    fs::write(out.join("chars.bin"), &char_rows).unwrap();
+    // Per syllable: the most frequent characters read that way.
+    let mut syl_offsets: Vec<u32> = vec![0];
+    let mut syl_chars: Vec<u32> = Vec::new();
+    for list in &mut by_syl {
+        list.sort_unstable_by(|a, b| b.cmp(a));
+        syl_chars.extend(list.iter().take(PER_SYLLABLE).map(|&(_, c)| c));
+        syl_offsets.push(syl_chars.len() as u32);
+    }
+    write_u32(&out.join("syl_offsets.bin"), &syl_offsets);
+    write_u32(&out.join("syl_chars.bin"), &syl_chars);
+    // Fuzzy key per syllable: zh/z, ch/c, sh/s, n/l and -ng/-n merged, the
+    // confusions of southern and northern speakers alike.
+    let fuzzy: Vec<u16> = {
+        let mut ids: HashMap<String, u16> = HashMap::new();
+        syllables
+            .iter()
+            .map(|s| {
+                let mut k = s
+                    .replacen("zh", "z", 1)
+                    .replacen("ch", "c", 1)
+                    .replacen("sh", "s", 1);
+                if k.starts_with('l') {
+                    k.replace_range(0..1, "n");
+                }
+                if k.ends_with("ng") {
+                    k.pop();
+                }
+                let n = ids.len() as u16;
+                *ids.entry(k).or_insert(n)
+            })
+            .collect()
+    };
+    let fuzzy32: Vec<u32> = fuzzy.iter().map(|&x| x as u32).collect();
+    write_u32(&out.join("syl_fuzzy.bin"), &fuzzy32);
+
+    // ---- look-alike characters ---------------------------------------------
+    let shapes = fs::read_to_string(root.join("rules/lexicon-shapes.txt")).unwrap();
+    let mut pairs: Vec<u64> = Vec::new();
+    for line in shapes.lines() {
+        let line = line.split('#').next().unwrap();
+        let group: Vec<char> = line.chars().filter(|&c| is_han(c)).collect();
+        for &a in &group {
+            for &b in &group {
+                if a != b {
+                    pairs.push((a as u64) << 32 | b as u64);
+                }
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    write_u64(&out.join("shapes.bin"), &pairs);
+
+    let src = format!(
+        "/// POS tags by id (jieba's tag set plus the supplement's).\n\
+         pub const TAGS: &[&str] = &{tags:?};\n\
+         pub const WORD_BITS: u32 = {bits};\n\
+         pub const WORD_PAIR_BITS: u32 = {WORD_PAIR_BITS};\n\
+         pub const IDIOM_PAIR_BITS: u32 = {IDIOM_PAIR_BITS};\n\
+         pub const SWAP_BITS: u32 = {SWAP_BITS};\n\
+         pub const SUB_BITS: u32 = {SUB_BITS};\n\
+         pub const KNOWN_BITS: u32 = {KNOWN_BITS};\n\
+         pub const TOTAL_FREQ: u64 = {total};\n\
+         pub const WORD_COUNT: usize = {count};\n\
+         pub const SYLLABLES: &[&str] = &{syllables:?};\n",
+        count = words.len(),
+    );
+    fs::write(out.join("lexicon_meta.rs"), src).unwrap();
+}
+
+fn fingerprint(key: u64) -> u32 {
+    ((key >> 32) as u32) | 1
+}
+
+fn set_bit(bits: &mut [u8], i: usize) {
+    bits[i >> 3] |= 1 << (i & 7);
+}
+
+fn write_u64(path: &Path, v: &[u64]) {
+    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+    fs::write(path, bytes).unwrap();
+}
+
+fn write_u32(path: &Path, v: &[u32]) {
+    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+    fs::write(path, bytes).unwrap();
+}
+
+/// An open-addressing multimap (linear probing, key 0 = empty slot, load ≤ 1/2):
+/// one or two cache lines per lookup where a binary search would take twenty.
+fn write_keyed(out: &Path, name: &str, v: &[(u64, u32)]) {
+    let size = (v.len() * 2).next_power_of_two();
+    let mask = size - 1;
+    let mut keys = vec![0u64; size];
+    let mut vals = vec![0u32; size];
+    for &(k, val) in v {
+        let k = k.max(1);
+        let mut i = k as usize & mask;
+        while keys[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        keys[i] = k;
+        vals[i] = val;
+    }
+    write_u64(&out.join(format!("{name}_keys.bin")), &keys);
+    write_u32(&out.join(format!("{name}_vals.bin")), &vals);
+}

@@ -1,0 +1,797 @@
+//! Lexicon-backed rule kinds: wrong characters in idioms (`idiom`), wrong
+//! characters in ordinary words (`word-typo`), and 的/地/得 usage (`particle`).
+//!
+//! All three are paragraph-local and run one tight loop over the paragraph's
+//! characters, consulting cache-sized bitsets first and the full lexicon only
+//! at the few places the bitsets flag (see `crate::lexicon`).
+
+use std::sync::Arc;
+
+use super::Checker;
+use crate::config::{ConfigError, RuleSpec};
+use crate::finding::{render, Finding, Severity};
+use crate::lexicon::{self as lex, Alike};
+
+/// A paragraph as characters with byte offsets (`offs[i]..offs[i + 1]` is char i).
+struct Chars {
+    cs: Vec<u32>,
+    offs: Vec<usize>,
+}
+
+impl Chars {
+    fn new(text: &str) -> Chars {
+        let mut cs = Vec::with_capacity(text.len() / 3 + 1);
+        let mut offs = Vec::with_capacity(text.len() / 3 + 2);
+        for (i, c) in text.char_indices() {
+            cs.push(c as u32);
+            offs.push(i);
+        }
+        offs.push(text.len());
+        Chars { cs, offs }
+    }
+
+    fn han(&self, i: usize) -> bool {
+        i < self.cs.len() && lex::is_han(self.cs[i])
+    }
+
+    fn span(&self, from: usize, to: usize) -> std::ops::Range<usize> {
+        self.offs[from]..self.offs[to]
+    }
+
+    /// Start of the run of Han characters containing `i`, looking back at most `max`.
+    fn run_start(&self, i: usize, max: usize) -> usize {
+        let mut s = i;
+        while s > 0 && i - s < max && self.han(s - 1) {
+            s -= 1;
+        }
+        s
+    }
+
+    /// End (exclusive) of the Han run from `i`, looking ahead at most `max`.
+    fn run_end(&self, i: usize, max: usize) -> usize {
+        let mut e = i;
+        while e < self.cs.len() && e - i < max && self.han(e) {
+            e += 1;
+        }
+        e
+    }
+}
+
+fn to_string(cs: &[u32]) -> String {
+    cs.iter().filter_map(|&c| char::from_u32(c)).collect()
+}
+
+struct Common {
+    rule: Arc<str>,
+    severity: Severity,
+    template: String,
+}
+
+impl Common {
+    fn new(spec: &RuleSpec) -> Common {
+        Common {
+            rule: spec.id.clone(),
+            severity: spec.severity,
+            template: spec.message.clone(),
+        }
+    }
+}
+
+fn collect<T>(
+    specs: &[RuleSpec],
+    one: impl Fn(&RuleSpec) -> Result<T, ConfigError>,
+) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>>
+where
+    T: Checker + 'static,
+{
+    let mut out: Vec<Box<dyn Checker>> = Vec::new();
+    let mut errors = Vec::new();
+    for spec in specs {
+        match one(spec) {
+            Ok(c) => out.push(Box::new(c)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+// ---- typo.idiom ------------------------------------------------------------------
+
+/// Cost (in log-probability) of assuming the writer slipped this way.
+fn substitution_penalty(kind: Alike) -> f32 {
+    match kind {
+        Alike::SameTone => 2.0,
+        Alike::Sound => 3.0,
+        Alike::Shape => 3.0,
+        Alike::FuzzySound => 4.5,
+        Alike::Keyboard => 5.0,
+        Alike::None => 7.0,
+    }
+}
+const SWAP_PENALTY: f32 = 3.5;
+/// Characters whose summed word frequency is below this are rare.
+const RARE_CHAR: u32 = 100;
+/// A four-character dictionary word rarer than this may be a listed misspelling.
+const RARE_WORD: u32 = 10;
+/// A character copied from its neighbour (学学相长): a typing slip as common as
+/// a homophone, though the two characters share nothing.
+const DOUBLING_PENALTY: f32 = 4.5;
+
+pub struct IdiomChecker {
+    common: Common,
+    /// How much likelier the corrected text must be, in natural-log units.
+    threshold: f32,
+}
+
+pub fn build_idiom(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
+    collect(specs, |spec| {
+        spec.expect_params(&["threshold"])?;
+        Ok(IdiomChecker {
+            common: Common::new(spec),
+            threshold: spec.param::<f64>("threshold")?.unwrap_or(5.0) as f32,
+        })
+    })
+}
+
+struct IdiomHit {
+    start: usize,
+    margin: f32,
+    fixes: Vec<[u32; 4]>,
+}
+
+impl IdiomChecker {
+    fn evaluate(
+        &self,
+        ch: &Chars,
+        s: usize,
+        w: &[u32; 4],
+        positions: &[usize],
+        swap_key: Option<u64>,
+    ) -> Option<IdiomHit> {
+        // (idiom, penalty)
+        let mut cands: Vec<(lex::Idiom, f32)> = Vec::new();
+        // Idioms built on a repeated frame (做深做实, 有法可依, 以学促干) are
+        // productive: writers fill the slots with other words on purpose.
+        // Position `k` is a free slot of such a frame when the other characters
+        // repeat and `k` is not one of the repeated ones.
+        let slot = |c: &[u32; 4], k: usize| {
+            let repeated = |i: usize| (0..4).any(|j| j != i && c[j] == c[i]);
+            (0..4).any(repeated) && !repeated(k)
+        };
+        let mut sub = |k: usize| {
+            lex::idioms_differing_at(w, k, |id| {
+                let (wrong, right) = (w[k], id.chars[k]);
+                if in_set(NUMERALS, wrong) || in_set(NUMERALS, right) {
+                    return;
+                }
+                let kind = lex::alike(wrong, right);
+                let doubled = (k > 0 && w[k - 1] == wrong) || (k < 3 && w[k + 1] == wrong);
+                let pen = if doubled {
+                    substitution_penalty(kind).min(DOUBLING_PENALTY)
+                } else if kind == Alike::None
+                    || (slot(&id.chars, k) && kind < Alike::Sound)
+                    || (!id.set_phrase && kind < Alike::Shape)
+                    || (kind == Alike::Keyboard && !id.idiom)
+                {
+                    return;
+                } else {
+                    substitution_penalty(kind)
+                };
+                // A rare character (敩 for 教) is seldom what the writer meant.
+                let rare = if lex::char_freq(right) < RARE_CHAR {
+                    2.5
+                } else {
+                    0.0
+                };
+                cands.push((id, pen + rare));
+            })
+        };
+        for &k in positions {
+            sub(k);
+        }
+        if let Some(key) = swap_key {
+            lex::idioms_swapped(w, key, |id, _, _| cands.push((id, SWAP_PENALTY)));
+        }
+        if cands.is_empty() {
+            return None;
+        }
+        // jieba lists some misspellings as rare words (再接再励 3, 按步就班 3):
+        // a rare word one slip from a far more frequent idiom is still checked.
+        let own = lex::word(w).map(|e| e.freq());
+        if own.is_some_and(|f| f >= RARE_WORD) {
+            return None;
+        }
+        let min_freq = own.map_or(0, |f| f * 10);
+        cands.retain(|(id, _)| id.freq >= min_freq);
+        if cands.is_empty() {
+            return None;
+        }
+        let l0 = ch.run_start(s, 3);
+        let r1 = ch.run_end(s + 4, 3);
+        let orig = lex::segment_excluding(&ch.cs[l0..r1], s - l0..s - l0 + 4).0;
+        let outside = lex::best_path(&ch.cs[l0..s]) + lex::best_path(&ch.cs[s + 4..r1]);
+        let mut scored: Vec<(f32, [u32; 4])> = cands
+            .iter()
+            .map(|(id, pen)| (outside + lex::log_prob(id.freq) - pen - orig, id.chars))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.dedup_by(|a, b| a.1 == b.1);
+        let margin = scored[0].0;
+        if margin < self.threshold {
+            return None;
+        }
+        // Alternatives: other candidates nearly as plausible.
+        let fixes = scored
+            .iter()
+            .take_while(|(m, _)| *m >= margin - 3.0 && *m >= self.threshold - 1.0)
+            .take(4)
+            .map(|(_, c)| *c)
+            .collect();
+        Some(IdiomHit {
+            start: s,
+            margin,
+            fixes,
+        })
+    }
+}
+
+impl Checker for IdiomChecker {
+    fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        if text.len() < 12 {
+            return;
+        }
+        let ch = Chars::new(text);
+        let cs = &ch.cs;
+        let mut hits: Vec<IdiomHit> = Vec::new();
+        let mut run = 0;
+        for i in 0..cs.len() {
+            if !lex::is_han(cs[i]) {
+                run = 0;
+                continue;
+            }
+            run += 1;
+            if run < 4 {
+                continue;
+            }
+            let s = i - 3;
+            let w = [cs[s], cs[s + 1], cs[s + 2], cs[s + 3]];
+            let (ab, cd) = (lex::idiom_head(w[0], w[1]), lex::idiom_tail(w[2], w[3]));
+            let key = lex::swap_key(&w);
+            let swap = lex::swap_maybe(key);
+            if !(ab || cd || swap) {
+                continue;
+            }
+            // A common four-character word as written (实事求是) is right, but
+            // matches itself in every masked key: skip it before the lookups.
+            if lex::known_four(&w) && lex::word(&w).is_some_and(|e| e.freq() >= RARE_WORD) {
+                continue;
+            }
+            // An idiom one slip away keeps its head pair (slip at 2, 3) or its
+            // tail pair (slip at 0, 1); swaps keep the character set.
+            let mut positions = [0usize; 4];
+            let mut np = 0;
+            for k in 0..4 {
+                if (if k < 2 { cd } else { ab }) && lex::masked_maybe(lex::masked_key(&w, k)) {
+                    positions[np] = k;
+                    np += 1;
+                }
+            }
+            if np == 0 && !swap {
+                continue;
+            }
+            if let Some(hit) = self.evaluate(&ch, s, &w, &positions[..np], swap.then_some(key)) {
+                hits.push(hit);
+            }
+        }
+        // Overlapping windows: keep the most convincing.
+        hits.sort_by(|a, b| b.margin.total_cmp(&a.margin));
+        let mut taken: Vec<usize> = Vec::new();
+        for hit in hits {
+            if taken.iter().any(|&t| t.abs_diff(hit.start) < 4) {
+                continue;
+            }
+            taken.push(hit.start);
+            let span = ch.span(hit.start, hit.start + 4);
+            let best = to_string(&hit.fixes[0]);
+            let message = render(
+                &self.common.template,
+                &[("match", &text[span.clone()]), ("replacement", &best)],
+            );
+            let mut f = Finding::new(&self.common.rule, self.common.severity, span, message);
+            for fix in &hit.fixes {
+                f = f.with_replacement(to_string(fix));
+            }
+            out.push(f);
+        }
+    }
+}
+
+// ---- typo.word ---------------------------------------------------------------------
+
+/// Characters that start personal names often enough that a pair of single
+/// characters after them is more likely a given name than a slip.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝";
+/// Words after a pair that make it a name or a place, not a slip.
+const NAME_FOLLOWERS: &[&str] = &[
+    "同志",
+    "书记",
+    "主任",
+    "局长",
+    "县长",
+    "市长",
+    "镇长",
+    "乡长",
+    "区长",
+    "部长",
+    "处长",
+    "科长",
+    "厅长",
+    "主席",
+    "委员",
+    "代表",
+    "先生",
+    "女士",
+    "老师",
+    "教授",
+    "院士",
+    "校长",
+    "院长",
+    "经理",
+    "董事长",
+    "总",
+    "等",
+    "县",
+    "市",
+    "区",
+    "镇",
+    "乡",
+    "村",
+    "街道",
+    "路",
+    "街",
+    "省",
+    "州",
+    "山",
+    "河",
+    "湖",
+    "江",
+    "桥",
+    "社区",
+    "小区",
+    "公司",
+    "集团",
+    "寺",
+    "庙",
+    "湾",
+    "岛",
+    "港",
+    "站",
+    "号",
+];
+const FUNCTION_CHARS: &str = "的了是在和与及也都就把被对将又还很要会能着过为以于从向让使由之其这那此该各每所并而且或但如若则即我你他她它们";
+const NUMERALS: &str = "〇零一二三四五六七八九十百千万亿两几壹贰叁肆伍陆柒捌玖拾佰仟";
+
+pub struct WordChecker {
+    common: Common,
+    /// Margin (natural log) for an `info` finding.
+    threshold: f32,
+    /// Margin from which the finding takes the rule's own severity.
+    strong: f32,
+    /// Minimum frequency of the corrected word.
+    min_freq: u32,
+}
+
+pub fn build_word(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
+    collect(specs, |spec| {
+        spec.expect_params(&["threshold", "strong", "min_freq"])?;
+        if spec.severity == Severity::Error {
+            return Err(spec.error(
+                spec.span.clone(),
+                "typo.word 只凭统计判断，严重程度不能为 error".to_owned(),
+            ));
+        }
+        Ok(WordChecker {
+            common: Common::new(spec),
+            threshold: spec.param::<f64>("threshold")?.unwrap_or(5.0) as f32,
+            strong: spec.param::<f64>("strong")?.unwrap_or(8.0) as f32,
+            min_freq: spec.param::<u32>("min_freq")?.unwrap_or(100),
+        })
+    })
+}
+
+fn starts_with_any(cs: &[u32], words: &[&str]) -> bool {
+    words.iter().any(|w| {
+        let n = w.chars().count();
+        cs.len() >= n && w.chars().zip(cs).all(|(a, &b)| a as u32 == b)
+    })
+}
+
+fn in_set(set: &str, c: u32) -> bool {
+    char::from_u32(c).is_some_and(|c| set.contains(c))
+}
+
+impl WordChecker {
+    /// Whether the pair at `i, i+1` stands where a name or place is likely.
+    fn name_like(&self, ch: &Chars, i: usize) -> bool {
+        let cs = &ch.cs;
+        let prev_surname = i > 0
+            && in_set(SURNAMES, cs[i - 1])
+            && !(i > 1 && ch.han(i - 2) && lex::pair_in_word(cs[i - 2], cs[i - 1]));
+        prev_surname
+            || starts_with_any(&cs[i + 2..], NAME_FOLLOWERS)
+            || (in_set(SURNAMES, cs[i]) && starts_with_any(&cs[i + 2..], NAME_FOLLOWERS))
+    }
+}
+
+impl Checker for WordChecker {
+    fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        if text.len() < 6 {
+            return;
+        }
+        let ch = Chars::new(text);
+        let cs = &ch.cs;
+        let n = cs.len();
+        let mut last_end = 0;
+        for i in 0..n.saturating_sub(1) {
+            if !(ch.han(i) && ch.han(i + 1)) || i < last_end {
+                continue;
+            }
+            // Both characters must be stranded: no word can contain either
+            // together with a neighbour.
+            if lex::pair_in_word(cs[i], cs[i + 1])
+                || (i > 0 && ch.han(i - 1) && lex::pair_in_word(cs[i - 1], cs[i]))
+                || (ch.han(i + 2) && lex::pair_in_word(cs[i + 1], cs[i + 2]))
+            {
+                continue;
+            }
+            // Function characters strand themselves all the time (把他, 在此)
+            // and are almost never the slip.
+            if in_set(FUNCTION_CHARS, cs[i]) || in_set(FUNCTION_CHARS, cs[i + 1]) {
+                continue;
+            }
+            if in_set(NUMERALS, cs[i]) || in_set(NUMERALS, cs[i + 1]) || self.name_like(&ch, i) {
+                continue;
+            }
+            let l0 = ch.run_start(i, 3);
+            let r1 = ch.run_end(i + 2, 3);
+            let mut ctx: Vec<u32> = cs[l0..r1].to_vec();
+            let orig = lex::best_path(&ctx);
+            let mut best: Option<(f32, usize, u32)> = None;
+            for k in [i, i + 1] {
+                let other = if k == i { cs[i + 1] } else { cs[i] };
+                let mut seen: Vec<u32> = Vec::new();
+                lex::alikes(cs[k], |x| {
+                    let pair = if k == i { [x, other] } else { [other, x] };
+                    // The cache-resident pair bitset rejects most candidates
+                    // before the full lexicon is touched.
+                    if !lex::pair_in_word(pair[0], pair[1]) || seen.contains(&x) {
+                        return;
+                    }
+                    seen.push(x);
+                    let Some(e) = lex::word(&pair) else { return };
+                    if e.freq() < self.min_freq || in_set(NUMERALS, x) {
+                        return;
+                    }
+                    let kind = lex::alike(cs[k], x);
+                    if kind < Alike::Shape {
+                        return;
+                    }
+                    ctx[k - l0] = x;
+                    let fixed = lex::best_path(&ctx) - substitution_penalty(kind);
+                    ctx[k - l0] = cs[k];
+                    let m = fixed - orig;
+                    if best.is_none_or(|b| m > b.0) {
+                        best = Some((m, k, x));
+                    }
+                });
+            }
+            let Some((margin, k, x)) = best else { continue };
+            if margin < self.threshold {
+                continue;
+            }
+            let severity = if margin >= self.strong {
+                self.common.severity
+            } else {
+                Severity::Info.min(self.common.severity)
+            };
+            let span = ch.span(i, i + 2);
+            let mut fixed = [cs[i], cs[i + 1]];
+            fixed[k - i] = x;
+            let replacement = to_string(&fixed);
+            let message = render(
+                &self.common.template,
+                &[
+                    ("match", &text[span.clone()]),
+                    ("replacement", &replacement),
+                ],
+            );
+            out.push(
+                Finding::new(&self.common.rule, severity, span, message)
+                    .with_replacement(replacement),
+            );
+            last_end = i + 2;
+        }
+    }
+}
+
+// ---- usage: 的/地/得 -------------------------------------------------------------
+
+/// Adverbials that 公文 puts before a verb with 地 (认真地落实). Words that are as
+/// often attributes (正确的决定, 重要的讲话) are deliberately absent.
+const ADVERBIALS: &[&str] = &[
+    "认真",
+    "积极",
+    "更好",
+    "扎实",
+    "切实",
+    "深入",
+    "主动",
+    "严格",
+    "坚决",
+    "努力",
+    "充分",
+    "稳妥",
+    "有序",
+    "及时",
+    "尽快",
+    "不断",
+    "持续",
+    "逐步",
+    "全力",
+    "妥善",
+    "稳步",
+    "耐心",
+    "仔细",
+    "细致",
+    "迅速",
+    "自觉",
+    "大力",
+    "更加",
+    "有力",
+    "扎扎实实",
+    "认认真真",
+    "踏踏实实",
+    "实实在在",
+    "牢牢",
+    "紧紧",
+    "广泛",
+    "不折不扣",
+    "坚定不移",
+    "旗帜鲜明",
+    "积极主动",
+    "创造性",
+    "系统",
+    "全方位",
+    "高质量",
+    "有条不紊",
+    "实事求是",
+    "尽早",
+    "一步步",
+    "深刻",
+    "更快",
+    "更好更快",
+    "高效",
+    "有效",
+    "科学",
+    "合理",
+    "精准",
+    "依法",
+    "规范",
+    "统筹",
+];
+/// Verbs of official writing that jieba tags otherwise (落实 `a`, 服务 `vn`).
+const MISTAGGED_VERBS: &[&str] = &[
+    "落实", "服务", "贯彻", "执行", "推动", "开展", "解决", "完成", "宣传", "引导", "参与", "配合",
+];
+/// Nouns that a verb before them modifies (处罚程序, 组织保障), making X的V an
+/// attribute, not an adverbial.
+const HEAD_NOUNS: &[&str] = &[
+    "程序", "保障", "机制", "体系", "制度", "能力", "水平", "方式", "方法", "措施", "力度", "作用",
+    "效果", "环境", "氛围", "基础", "条件", "手段", "模式", "格局", "体制", "办法", "标准", "流程",
+    "规定", "意识", "精神", "职能", "责任", "任务", "举措", "支撑", "结果", "过程", "对象", "范围",
+];
+/// Words that read as objects of 的 even after an adverbial (有效的措施): the
+/// next word must be a verb and something must follow it.
+const DEGREE: &[&str] = &[
+    "很",
+    "非常",
+    "十分",
+    "特别",
+    "相当",
+    "比较",
+    "较为",
+    "更加",
+    "太",
+    "挺",
+    "极为",
+    "尤为",
+    "格外",
+    "越来越",
+];
+/// Complement phrases after V的 that need 得 on their own (做的不够 → 做得不够).
+const NEG_COMPLEMENTS: &[&str] = &["不够", "不到位", "不好", "不错", "不细", "不实", "不深"];
+/// Adjectives after a degree adverb that clearly make a complement. 多/少 are
+/// absent: 做的很多工作 is right.
+const COMPLEMENT_ADJ_TAGS: &[&str] = &["a", "ad", "an", "z"];
+const NOT_ADJ: &[&str] = &[
+    "多", "少", "大", "小", "长", "高", "重要", "主要", "有效", "多的",
+];
+/// What may follow the verb after X的V for it to be a verb phrase, not a noun:
+/// 更好的推进工作 (object) yes, 更好的发展。 / 正确的选择是 no.
+const NOT_AFTER_VERB: &str = "是的和与及了也都就之等中上下时后前，。；：！？、）”》…";
+
+fn is_punct_or_end(cs: &[u32], i: usize) -> bool {
+    i >= cs.len() || !lex::is_han(cs[i])
+}
+
+fn word_matches(cs: &[u32], at: usize, words: &[&str]) -> Option<usize> {
+    words
+        .iter()
+        .filter(|w| {
+            let n = w.chars().count();
+            at + n <= cs.len() && w.chars().zip(&cs[at..]).all(|(a, &b)| a as u32 == b)
+        })
+        .map(|w| w.chars().count())
+        .max()
+}
+
+/// The longest dictionary word that ends just before `j` (at most 4 chars).
+fn word_before(cs: &[u32], j: usize) -> Option<(usize, lex::Entry)> {
+    (1..=4.min(j))
+        .rev()
+        .filter(|&k| cs[j - k..j].iter().all(|&c| lex::is_han(c)))
+        .find_map(|k| lex::word(&cs[j - k..j]).map(|e| (j - k, e)))
+}
+
+/// The longest dictionary word that starts at `i`.
+fn word_after(cs: &[u32], i: usize) -> Option<(usize, lex::Entry)> {
+    let mut best = None;
+    lex::words_from(cs, i, (i + 6).min(cs.len()), |end, e| best = Some((end, e)));
+    best
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Particle {
+    /// 的 before a complement of degree → 得.
+    Complement,
+    /// 的 between an adverbial and its verb → 地.
+    Adverbial,
+}
+
+pub struct ParticleChecker {
+    common: Common,
+    which: Particle,
+}
+
+pub fn build_particle(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
+    collect(specs, |spec| {
+        spec.expect_params(&["check"])?;
+        let which = match spec.param::<String>("check")?.as_deref() {
+            Some("complement") => Particle::Complement,
+            Some("adverbial") => Particle::Adverbial,
+            _ => {
+                return Err(spec.params_error(
+                    "参数 `check` 必须是 \"complement\"（的→得）或 \"adverbial\"（的→地）"
+                        .to_owned(),
+                ))
+            }
+        };
+        Ok(ParticleChecker {
+            common: Common::new(spec),
+            which,
+        })
+    })
+}
+
+const DE: u32 = '的' as u32;
+
+impl ParticleChecker {
+    /// Span (chars) and replacement for a 的 at `j`, if it is misused.
+    fn judge(&self, cs: &[u32], j: usize) -> Option<(usize, usize, u32)> {
+        // 的 inside a word: 目的, 的确, 有的放矢, 的士. (真的 in 认真的 does not
+        // count: the word before 的 is 认真, and 真的 would split it.)
+        let (from, prev) = word_before(cs, j)?;
+        if lex::word(&cs[from..=j]).is_some()
+            || (j + 1 < cs.len() && lex::word(&cs[j..j + 2]).is_some())
+            || (j + 3 <= cs.len() && lex::word(&cs[j - 1..j + 3]).is_some())
+        {
+            return None;
+        }
+        let prev_text = &cs[from..j];
+        match self.which {
+            Particle::Complement => {
+                let verb = matches!(prev.tag(), "v" | "vd" | "vi")
+                    || word_matches(prev_text, 0, &["落实", "干", "抓", "办", "搞", "执行"])
+                        == Some(prev_text.len());
+                if !verb || prev_text.len() > 2 {
+                    return None;
+                }
+                let k = j + 1;
+                if let Some(n) = word_matches(cs, k, NEG_COMPLEMENTS) {
+                    return is_punct_or_end(cs, k + n).then_some((from, k + n, '得' as u32));
+                }
+                let d = word_matches(cs, k, DEGREE)?;
+                let (end, adj) = word_after(cs, k + d)?;
+                let adj_text = to_string(&cs[k + d..end]);
+                if !COMPLEMENT_ADJ_TAGS.contains(&adj.tag()) || NOT_ADJ.contains(&adj_text.as_str())
+                {
+                    return None;
+                }
+                // The complement must close the clause (讲的很具体。), else it
+                // may be an attribute (讲的很具体的事).
+                let closes = is_punct_or_end(cs, end)
+                    || (cs[end] == '了' as u32 && is_punct_or_end(cs, end + 1));
+                closes.then_some((from, end, '得' as u32))
+            }
+            Particle::Adverbial => {
+                let text = to_string(prev_text);
+                if !ADVERBIALS.contains(&text.as_str()) {
+                    return None;
+                }
+                // 更好的 / 更加积极的: the adverbial may carry a degree word.
+                let (end, verb) = word_after(cs, j + 1)?;
+                let verb_text = to_string(&cs[j + 1..end]);
+                let is_verb = matches!(verb.tag(), "v" | "vd" | "vi")
+                    || MISTAGGED_VERBS.contains(&verb_text.as_str());
+                if !is_verb || end - (j + 1) < 2 {
+                    return None;
+                }
+                if is_punct_or_end(cs, end) || in_set(NOT_AFTER_VERB, cs[end]) {
+                    return None;
+                }
+                // 严格的处罚程序, 有力的组织保障: the verb modifies a head noun.
+                if word_after(cs, end)
+                    .is_some_and(|(e, _)| HEAD_NOUNS.contains(&to_string(&cs[end..e]).as_str()))
+                {
+                    return None;
+                }
+                Some((from, end, '地' as u32))
+            }
+        }
+    }
+}
+
+impl Checker for ParticleChecker {
+    fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        if !text.contains('的') {
+            return;
+        }
+        let ch = Chars::new(text);
+        let cs = &ch.cs;
+        for j in 1..cs.len() {
+            if cs[j] != DE {
+                continue;
+            }
+            let Some((from, to, right)) = self.judge(cs, j) else {
+                continue;
+            };
+            let span = ch.span(from, to);
+            let mut fixed = cs[from..to].to_vec();
+            fixed[j - from] = right;
+            let replacement = to_string(&fixed);
+            let message = render(
+                &self.common.template,
+                &[
+                    ("match", &text[span.clone()]),
+                    ("replacement", &replacement),
+                ],
+            );
+            out.push(
+                Finding::new(
+                    &self.common.rule,
+                    self.common.severity,
+                    span.clone(),
+                    message,
+                )
+                .with_fix(
+                    ch.span(j, j + 1),
+                    char::from_u32(right).unwrap().to_string(),
+                ),
+            );
+        }
+    }
+}
