@@ -66,8 +66,12 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
     if patterns.is_empty() {
         return Ok(Vec::new());
     }
+    // A full DFA: a few MB for thousands of entries, but one table lookup per byte,
+    // which is what makes the curated list nearly free to scan.
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
         .build(&patterns)
         .map_err(|e| vec![specs[0].error(specs[0].span.clone(), format!("无法构建词典：{e}"))])?;
     Ok(vec![Box::new(DictionaryChecker { automaton, targets })])
