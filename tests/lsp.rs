@@ -342,3 +342,53 @@ fn markdown_documents_and_other_languages() {
     assert!(c.diagnostics("file:///tmp/d.md", None).is_empty());
     c.shutdown();
 }
+
+#[test]
+fn document_symbols_and_folding_on_a_corpus_file() {
+    let text = fs::read_to_string(common::corpus("000_b6ef4dbc6134b96b.txt")).unwrap();
+    let mut c = LspClient::spawn(None);
+    let init = c.initialize(&["utf-16"], None, Value::Null);
+    assert_eq!(init["capabilities"]["documentSymbolProvider"], true);
+    let uri = "file:///tmp/corpus/000.txt";
+    c.open(uri, "plaintext", &text);
+    c.diagnostics(uri, Some(1));
+    let symbols = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let symbols = symbols.as_array().unwrap();
+    // A compilation: pieces at the top, headings inside.
+    assert!(symbols.len() >= 3, "{symbols:?}");
+    fn find<'a>(list: &'a [Value], prefix: &str) -> Option<&'a Value> {
+        list.iter().find_map(|s| {
+            if s["name"].as_str().unwrap().starts_with(prefix) {
+                Some(s)
+            } else {
+                find(
+                    s["children"].as_array().map(Vec::as_slice).unwrap_or(&[]),
+                    prefix,
+                )
+            }
+        })
+    }
+    let heading = find(symbols, "一、创建全国文明城市的进展情况").expect("level-1 heading");
+    assert_eq!(heading["selectionRange"]["start"]["line"], 26);
+    let child = find(
+        heading["children"].as_array().unwrap(),
+        "(一)领导带头抓落实",
+    )
+    .expect("nested (一)");
+    assert_eq!(child["range"]["start"]["line"], 27);
+    let folds = c.request(
+        "textDocument/foldingRange",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let folds = folds.as_array().unwrap();
+    assert!(
+        folds
+            .iter()
+            .any(|f| f["startLine"] == 26 && f["endLine"].as_u64().unwrap() > 27),
+        "{folds:?}"
+    );
+    c.shutdown();
+}

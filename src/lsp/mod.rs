@@ -10,6 +10,7 @@ mod convert;
 pub mod lint;
 mod rulefile;
 mod settings;
+mod symbols;
 pub mod text;
 
 use std::collections::HashMap;
@@ -522,6 +523,8 @@ impl LanguageServer for Backend {
                     },
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
                 ..Default::default()
             },
         })
@@ -731,6 +734,32 @@ impl LanguageServer for Backend {
         Ok(Some(actions))
     }
 
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> RpcResult<Option<DocumentSymbolResponse>> {
+        let Some((text, kind, enc)) = self.current_text(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        let lintable = symbols::outline_text(&text, kind);
+        let map = PositionMap::new(&text, enc);
+        Ok(Some(DocumentSymbolResponse::Nested(
+            symbols::document_symbols(&lintable, &map),
+        )))
+    }
+
+    async fn folding_range(
+        &self,
+        params: FoldingRangeParams,
+    ) -> RpcResult<Option<Vec<FoldingRange>>> {
+        let Some((text, kind, _)) = self.current_text(&params.text_document.uri) else {
+            return Ok(None);
+        };
+        Ok(Some(symbols::folding_ranges(&symbols::outline_text(
+            &text, kind,
+        ))))
+    }
+
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
         let uri = params.text_document_position_params.text_document.uri;
         let Some(snap) = self.snapshot(&uri) else {
@@ -757,6 +786,17 @@ impl LanguageServer for Backend {
 }
 
 impl Backend {
+    /// The current text of a checked (non-config) document, its kind and the
+    /// negotiated encoding.
+    fn current_text(&self, uri: &Url) -> Option<(String, DocKind, Encoding)> {
+        let st = self.lock();
+        let doc = st
+            .docs
+            .get(uri)
+            .filter(|d| d.config_kind.is_none() && d.checked)?;
+        Some((doc.text.text(), doc.kind, st.encoding))
+    }
+
     /// Uses the text of an open `.gwlint.toml` as the project's config when it is
     /// valid; when it is broken the last good config stays in force.
     async fn apply_open_config(&self, uri: &Url) {

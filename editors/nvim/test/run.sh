@@ -8,14 +8,10 @@ root="$(cd "$here/../../.." && pwd)"
 nvim_bin="${NVIM:-nvim}"
 gwlint_bin="${GWLINT_BIN:-$root/target/debug/gwlint}"
 
-# `typos` waits for the curated typo pack and `symbols` for documentSymbol (outline
-# parser); run them by name. They are listed, never skipped silently.
-default_steps=(diagnostics edit code_action)
-pending_steps=(typos symbols)
+default_steps=(diagnostics typos edit code_action symbols)
 steps=("$@")
 if [ ${#steps[@]} -eq 0 ]; then
   steps=("${default_steps[@]}")
-  echo "nvim e2e: not run by default (pending merges): ${pending_steps[*]}"
 fi
 
 if [ ! -x "$gwlint_bin" ]; then
@@ -29,6 +25,8 @@ failed=0
 for step in "${steps[@]}"; do
   project="$(mktemp -d)"
   cp "$root/tests/fixtures/corpus/000_b6ef4dbc6134b96b.txt" "$project/"
+  chmod u+w "$project/000_b6ef4dbc6134b96b.txt" # the corpus is read-only; the test edits
+
   # A project rule pack with a dictionary rule, so a quick fix exists.
   printf 'packs = ["terms.toml"]\n' > "$project/.gwlint.toml"
   cat > "$project/terms.toml" <<'TOML'
