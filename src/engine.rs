@@ -117,10 +117,92 @@ impl RuleSet {
     }
 }
 
-/// Sorts by position, then rule id, and drops exact repeats.
+/// Sorts by position, then rule id, and drops findings that say nothing new:
+/// - of two findings on the same span, the less severe one, or the second of two
+///   that suggest the same fix (the curated `typo` and the statistical
+///   `typo.idiom` both flag 吐火如荼: the error is kept). Equally severe findings
+///   with different fixes are both kept: they are different advice;
+/// - a finding inside text that another finding's preferred fix deletes (a
+///   half-width colon in a 上一篇: line that is web debris anyway).
 pub fn sort(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
-        (a.span.start, a.span.end, &a.rule).cmp(&(b.span.start, b.span.end, &b.rule))
+        (
+            a.span.start,
+            a.span.end,
+            std::cmp::Reverse(a.severity),
+            &a.rule,
+        )
+            .cmp(&(
+                b.span.start,
+                b.span.end,
+                std::cmp::Reverse(b.severity),
+                &b.rule,
+            ))
     });
-    findings.dedup_by(|a, b| a.span == b.span && a.rule == b.rule);
+    findings.dedup_by(|later, kept| {
+        let first_fix = |f: &Finding| {
+            f.fixes
+                .first()
+                .map(|x| (x.span.clone(), x.replacement.clone()))
+        };
+        later.span == kept.span
+            && (later.severity < kept.severity || first_fix(later) == first_fix(kept))
+    });
+    let deletions: Vec<std::ops::Range<usize>> = findings
+        .iter()
+        .filter_map(|f| f.fixes.first().filter(|fix| fix.replacement.is_empty()))
+        .map(|fix| fix.span.clone())
+        .filter(|span| !span.is_empty())
+        .collect();
+    if deletions.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        let own = f
+            .fixes
+            .first()
+            .filter(|fix| fix.replacement.is_empty())
+            .map(|fix| &fix.span);
+        !deletions.iter().any(|d| {
+            Some(d) != own
+                && d.start <= f.span.start
+                && f.span.end <= d.end
+                && d.len() > f.span.len()
+        })
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+    use std::sync::Arc;
+
+    fn finding(rule: &str, severity: Severity, span: std::ops::Range<usize>) -> Finding {
+        Finding::new(&Arc::from(rule), severity, span, String::new())
+    }
+
+    #[test]
+    fn same_span_keeps_the_most_severe() {
+        let mut f = vec![
+            finding("typo.idiom", Severity::Warning, 3..15),
+            finding("typo", Severity::Error, 3..15),
+            finding("placeholder.x", Severity::Error, 20..22),
+        ];
+        sort(&mut f);
+        let ids: Vec<&str> = f.iter().map(|f| &*f.rule).collect();
+        assert_eq!(ids, ["typo", "placeholder.x"]);
+    }
+
+    #[test]
+    fn findings_inside_deleted_text_are_dropped() {
+        let mut f = vec![
+            finding("residue.prev-next", Severity::Warning, 0..30).with_replacement(""),
+            finding("punctuation.halfwidth", Severity::Warning, 9..10),
+            finding("placeholder.x", Severity::Error, 40..42),
+        ];
+        sort(&mut f);
+        let ids: Vec<&str> = f.iter().map(|f| &*f.rule).collect();
+        assert_eq!(ids, ["residue.prev-next", "placeholder.x"]);
+    }
 }

@@ -13,6 +13,9 @@ pub struct RulesArgs {
     /// Also list rules that are disabled.
     #[arg(long)]
     pub all: bool,
+    /// Print a Markdown table (the README's rule table is generated this way).
+    #[arg(long)]
+    pub markdown: bool,
     #[command(flatten)]
     pub rules: RuleOptions,
 }
@@ -43,6 +46,10 @@ pub fn list(args: RulesArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
+    if args.markdown {
+        print!("{}", markdown_table(rules.rules(), args.all));
+        return EXIT_OK;
+    }
     let width = rules.rules().iter().map(|r| r.id.len()).max().unwrap_or(0);
     for spec in rules.rules() {
         if !spec.enabled && !args.all {
@@ -57,6 +64,26 @@ pub fn list(args: RulesArgs) -> u8 {
         );
     }
     EXIT_OK
+}
+
+/// The rule table: id, severity, whether on by default, what it catches, where
+/// it is defined.
+pub fn markdown_table(specs: &[gwlint::config::RuleSpec], all: bool) -> String {
+    let mut out = String::from(
+        "| id | severity | default | catches | pack |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for spec in specs.iter().filter(|s| all || s.enabled) {
+        let pack = spec.source.name.trim_start_matches("builtin:");
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | `{}` |\n",
+            spec.id,
+            spec.severity,
+            if spec.enabled { "on" } else { "off" },
+            spec.summary.replace('|', "\\|"),
+            pack
+        ));
+    }
+    out
 }
 
 pub fn explain(args: ExplainArgs) -> u8 {
