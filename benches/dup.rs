@@ -128,10 +128,13 @@ fn time<T>(f: impl FnOnce() -> T) -> (T, f64) {
 }
 
 fn main() {
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this binary
+    // without it, as a quick smoke test on a small input.
+    let smoke = !std::env::args().any(|a| a == "--bench");
     let mb: f64 = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
-        .unwrap_or(20.0);
+        .unwrap_or(if smoke { 0.2 } else { 20.0 });
     let target = (mb * 1e6) as usize;
     let corpus = corpus();
     let passage = only("duplicate.passage");
