@@ -24,6 +24,11 @@ pub fn fold(c: char) -> Option<u32> {
             .is_ascii_alphanumeric()
             .then(|| c.to_ascii_lowercase() as u32);
     }
+    // CJK Unified Ideographs, the bulk of the text: all alphabetic, and the
+    // generic Unicode table lookup is the slow part of normalisation.
+    if ('\u{4E00}'..='\u{9FFF}').contains(&c) {
+        return Some(c as u32);
+    }
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => {
             let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
@@ -140,9 +145,12 @@ pub fn winnow_into(chars: &[u32], winnow: Winnow, mut emit: impl FnMut(u64, u32)
         h.wrapping_mul(BASE).wrapping_add(c as u64 + 1)
     });
     let count = chars.len() - k + 1;
-    // (hash, position), hashes strictly increasing from front to back.
-    let mut deque: std::collections::VecDeque<(u64, u32)> = std::collections::VecDeque::new();
-    let mut last: Option<u32> = None;
+    // (hash, position), hashes strictly increasing from `head` to the back: a
+    // monotonic deque kept in a plain vector (front = `head`), which is cheaper
+    // than a ring buffer for windows this small.
+    let mut deque: Vec<(u64, u32)> = Vec::with_capacity(count.min(4 * w));
+    let mut head = 0usize;
+    let mut last = u32::MAX;
     for i in 0..count {
         if i > 0 {
             h = h
@@ -151,24 +159,29 @@ pub fn winnow_into(chars: &[u32], winnow: Winnow, mut emit: impl FnMut(u64, u32)
                 .wrapping_add(chars[i + k - 1] as u64 + 1);
         }
         let m = mix(h);
-        while deque.back().is_some_and(|&(b, _)| b >= m) {
-            deque.pop_back();
+        while deque.len() > head && deque[deque.len() - 1].0 >= m {
+            deque.pop();
         }
-        deque.push_back((m, i as u32));
+        deque.push((m, i as u32));
         if i + 1 >= w {
             let start = (i + 1 - w) as u32;
-            while deque.front().is_some_and(|&(_, p)| p < start) {
-                deque.pop_front();
+            while deque[head].1 < start {
+                head += 1;
             }
-            let (hash, pos) = deque[0];
-            if last != Some(pos) {
+            let (hash, pos) = deque[head];
+            if last != pos {
                 emit(hash, pos);
-                last = Some(pos);
+                last = pos;
+            }
+            // Keep the vector short: drop the consumed front now and then.
+            if head >= 64 {
+                deque.drain(..head);
+                head = 0;
             }
         }
     }
     if count < w {
-        let (hash, pos) = deque[0];
+        let (hash, pos) = deque[head];
         emit(hash, pos);
     }
 }

@@ -22,5 +22,7 @@ pub mod repeat;
 
 pub use cross::{CrossFileIndex, FilePrints, Shared};
 pub use fingerprint::{paragraph_prints, Fingerprint, ParagraphPrints, Winnow};
-pub use passages::{find_passages, find_passages_with, Passage, PassageParams};
+pub use passages::{
+    find_passages, find_passages_from, find_passages_with, ParagraphNorm, Passage, PassageParams,
+};
 pub use repeat::{find_repeats, Repeat};

@@ -15,9 +15,7 @@
 use std::ops::Range;
 
 use super::align::{chain, select, AlignParams, Piece, Run};
-use super::fingerprint::{
-    normalize_into, prints_of, NormChar, ParagraphPrints, PrehashedMap, Winnow,
-};
+use super::fingerprint::{fold, prints_of, ParagraphPrints, PrehashedMap, Winnow};
 use crate::document::Paragraph;
 
 /// How many earlier occurrences of one fingerprint are paired with a later one.
@@ -85,15 +83,23 @@ pub(crate) struct Stream {
 
 impl Stream {
     pub fn new(paragraphs: &[Paragraph<'_>]) -> Stream {
-        let mut norm: Vec<NormChar> = Vec::new();
+        let bytes: usize = paragraphs.iter().map(|p| p.text.len()).sum();
+        let mut chars = Vec::with_capacity(bytes / 3 + 1);
+        let mut at = Vec::with_capacity(bytes / 3 + 1);
         let mut para_base = Vec::with_capacity(paragraphs.len());
         for para in paragraphs {
-            para_base.push(norm.len() as u32);
-            normalize_into(para.text, para.start as u32, &mut norm);
+            para_base.push(chars.len() as u32);
+            let base = para.start as u32;
+            for (i, c) in para.text.char_indices() {
+                if let Some(ch) = fold(c) {
+                    chars.push(ch);
+                    at.push(base + i as u32);
+                }
+            }
         }
         Stream {
-            chars: norm.iter().map(|n| n.ch).collect(),
-            at: norm.iter().map(|n| n.at).collect(),
+            chars,
+            at,
             para_base,
         }
     }
@@ -171,27 +177,86 @@ pub fn find_passages_with(
     let stream = Stream::new(paragraphs);
     let winnow = Winnow::DOCUMENT;
     let computed;
-    let prints = match prints {
-        Some(p) if p.len() == paragraphs.len() => p,
+    let prints: Vec<&ParagraphPrints> = match prints {
+        Some(p) if p.len() == paragraphs.len() => p.iter().collect(),
         _ => {
             computed = (0..paragraphs.len())
                 .map(|i| prints_of(stream.para_chars(i), winnow))
                 .collect::<Vec<_>>();
-            &computed
+            computed.iter().collect()
         }
     };
+    passages_in(text, &stream, &prints, params)
+}
+
+/// One paragraph reduced for the passage detector: its normalised characters,
+/// their byte offsets in the paragraph, and its fingerprints. A pure function of
+/// the paragraph's text, which callers may cache ([`find_passages_from`]).
+#[derive(Debug, Clone, Default)]
+pub struct ParagraphNorm {
+    pub chars: Vec<u32>,
+    pub at: Vec<u32>,
+    pub prints: ParagraphPrints,
+}
+
+impl ParagraphNorm {
+    pub fn new(text: &str) -> ParagraphNorm {
+        let mut chars = Vec::with_capacity(text.len() / 3 + 1);
+        let mut at = Vec::with_capacity(text.len() / 3 + 1);
+        for (i, c) in text.char_indices() {
+            if let Some(ch) = fold(c) {
+                chars.push(ch);
+                at.push(i as u32);
+            }
+        }
+        let prints = prints_of(&chars, Winnow::DOCUMENT);
+        ParagraphNorm { chars, at, prints }
+    }
+}
+
+/// Same as [`find_passages`], from per-paragraph reductions (one per paragraph,
+/// each `ParagraphNorm::new(paragraph.text)`), so only the pairing is redone.
+pub fn find_passages_from<N: std::ops::Deref<Target = ParagraphNorm>>(
+    text: &str,
+    paragraphs: &[Paragraph<'_>],
+    norms: &[N],
+    params: &PassageParams,
+) -> Vec<Passage> {
+    assert_eq!(paragraphs.len(), norms.len(), "one reduction per paragraph");
+    let total: usize = norms.iter().map(|n| n.chars.len()).sum();
+    let mut stream = Stream {
+        chars: Vec::with_capacity(total),
+        at: Vec::with_capacity(total),
+        para_base: Vec::with_capacity(paragraphs.len()),
+    };
+    for (para, norm) in paragraphs.iter().zip(norms) {
+        stream.para_base.push(stream.chars.len() as u32);
+        stream.chars.extend_from_slice(&norm.chars);
+        let base = para.start as u32;
+        stream.at.extend(norm.at.iter().map(|&a| base + a));
+    }
+    let prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
+    passages_in(text, &stream, &prints, params)
+}
+
+fn passages_in(
+    text: &str,
+    stream: &Stream,
+    prints: &[&ParagraphPrints],
+    params: &PassageParams,
+) -> Vec<Passage> {
     let align = params.align(true);
-    let mut pieces = pieces(&stream, prints, winnow.k, align.min_chars);
+    let mut pieces = pieces(stream, prints, Winnow::DOCUMENT.k, align.min_chars);
     let mut runs = chain(&mut pieces, &align);
     for run in &mut runs {
         if run.matched * 2 >= align.min_chars {
             refine(&stream.chars, run, params.similarity);
-            snap_to_paragraphs(&stream, run);
+            snap_to_paragraphs(stream, run);
         }
     }
     let runs = select(runs, &align, Run::similarity);
     runs.iter()
-        .map(|r| to_passage(text, &stream, r))
+        .map(|r| to_passage(text, stream, r))
         .filter(|p| !headings_only(&text[p.later.clone()]))
         .collect()
 }
@@ -354,7 +419,7 @@ struct Slots {
 
 /// Pairs fingerprints with earlier occurrences and extends each pair into a
 /// maximal exact piece whose source ends before it starts.
-fn pieces(stream: &Stream, prints: &[ParagraphPrints], k: usize, long: u32) -> Vec<Piece> {
+fn pieces(stream: &Stream, prints: &[&ParagraphPrints], k: usize, long: u32) -> Vec<Piece> {
     let s = &stream.chars;
     let n = s.len() as u32;
     let k = k as u32;

@@ -144,6 +144,9 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Finds slips in one paragraph. Pure function of `text`.
 pub fn find_repeats(text: &str) -> Vec<Repeat> {
+    if !may_repeat(text) {
+        return Vec::new();
+    }
     // NUL is masked Markdown: "nothing", so 的**的** is still 的的.
     let chars: Vec<(char, usize)> = text
         .char_indices()
@@ -194,6 +197,44 @@ pub fn find_repeats(text: &str) -> Vec<Repeat> {
         i = end;
     }
     out
+}
+
+/// A cheap necessary condition for [`find_repeats`] to find anything: some unit
+/// of `l` ≤ [`MAX_UNIT`] characters directly followed by itself, i.e. a run of
+/// at least `l` positions `p` with `c[p] == c[p + l]`. Most paragraphs have
+/// none, and this pass is much cheaper than the full analysis.
+fn may_repeat(text: &str) -> bool {
+    // The last characters (NUL skipped) in a ring of a power-of-two size, and
+    // the current run of matches at each distance 1..=MAX_UNIT.
+    const RING: usize = 16;
+    const _: () = assert!(MAX_UNIT < RING);
+    let mut ring = [u32::MAX; RING];
+    let mut run = [0usize; MAX_UNIT + 1];
+    let mut n = 0usize;
+    for c in text.chars() {
+        if c == '\0' {
+            continue;
+        }
+        // Units are CJK only: anything else (……, 100) stands for itself alone.
+        let c = if is_cjk(c) {
+            c as u32
+        } else {
+            0x8000_0000 | n as u32
+        };
+        for (l, r) in run.iter_mut().enumerate().skip(1) {
+            if ring[n.wrapping_sub(l) % RING] == c {
+                *r += 1;
+                if *r >= l {
+                    return true;
+                }
+            } else {
+                *r = 0;
+            }
+        }
+        ring[n % RING] = c;
+        n += 1;
+    }
+    false
 }
 
 fn single_is_slip(

@@ -16,10 +16,13 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::memo::ParaMemo;
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::document::Paragraph;
-use crate::dup::{find_passages, find_repeats, CrossFileIndex, PassageParams, Shared};
+use crate::dup::{
+    find_passages_from, find_repeats, CrossFileIndex, ParagraphNorm, PassageParams, Shared,
+};
 use crate::engine::RuleSet;
 use crate::finding::{render, Finding, Related, Severity};
 
@@ -139,12 +142,15 @@ fn target(id: &str) -> Option<Target> {
 pub struct DuplicateChecker {
     passage: Option<PassageRule>,
     word: Option<WordRule>,
+    /// Per-paragraph reductions, reused across calls (language server).
+    norms: ParaMemo<ParagraphNorm>,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
     let mut checker = DuplicateChecker {
         passage: None,
         word: None,
+        norms: ParaMemo::default(),
     };
     let mut errors = Vec::new();
     for spec in specs {
@@ -211,7 +217,8 @@ impl Checker for DuplicateChecker {
 
     fn check_document(&self, doc: &DocView<'_>, out: &mut Vec<Finding>) {
         let Some(rule) = &self.passage else { return };
-        for p in find_passages(doc.text, doc.paragraphs, &rule.params) {
+        let norms = self.norms.map(doc.paragraphs, ParagraphNorm::new);
+        for p in find_passages_from(doc.text, doc.paragraphs, &norms, &rule.params) {
             let line = line_of(doc.paragraphs, p.earlier.start);
             let message = rule.message(&format!("第{line}行"), p.later_chars, p.similarity, line);
             let mut finding = Finding::new(&rule.rule, rule.severity, p.later, message);

@@ -8,6 +8,7 @@ pub mod dictionary;
 pub mod duplicate;
 pub mod lexical;
 pub mod linebreak;
+pub mod memo;
 pub mod numerals;
 pub mod outline;
 pub mod pattern;

@@ -74,22 +74,26 @@ fn in_run(c: char) -> bool {
 
 impl Checker for NumeralsChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        let mut k = 0;
-        while k < chars.len() {
-            if !in_run(chars[k].1) {
-                k += 1;
-                continue;
+        // One pass, no per-character vector: runs are collected as they end.
+        let mut run: Vec<char> = Vec::new();
+        let mut run_start = 0;
+        let mut before: Option<char> = None;
+        let mut prev: Option<char> = None;
+        for (at, c) in text.char_indices() {
+            if in_run(c) {
+                if run.is_empty() {
+                    run_start = at;
+                    before = prev;
+                }
+                run.push(c);
+            } else if !run.is_empty() {
+                self.check_run(text, &run, run_start..at, before, Some(c), out);
+                run.clear();
             }
-            let start = k;
-            while k < chars.len() && in_run(chars[k].1) {
-                k += 1;
-            }
-            let run: Vec<char> = chars[start..k].iter().map(|&(_, c)| c).collect();
-            let span = chars[start].0..chars.get(k).map_or(text.len(), |&(at, _)| at);
-            let before = start.checked_sub(1).map(|j| chars[j].1);
-            let after = chars.get(k).map(|&(_, c)| c);
-            self.check_run(text, &run, span, before, after, out);
+            prev = Some(c);
+        }
+        if !run.is_empty() {
+            self.check_run(text, &run, run_start..text.len(), before, None, out);
         }
     }
 }

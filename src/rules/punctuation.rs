@@ -24,6 +24,7 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 
 use super::cjk::{has_sentence_punct, is_blank, is_cjk};
+use super::memo::ParaMemo;
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
@@ -57,6 +58,8 @@ struct HalfWidthRule {
 struct UnpairedRule {
     rule: Rule,
     reversed_template: String,
+    /// Unmatched marks per paragraph, reused across calls (language server).
+    memo: ParaMemo<Vec<Unmatched>>,
 }
 
 #[derive(Default)]
@@ -108,6 +111,7 @@ fn build_one(spec: &RuleSpec, checker: &mut PunctuationChecker) -> Result<(), Co
                 reversed_template: spec
                     .param::<String>("reversed_message")?
                     .unwrap_or_else(|| "引号方向错误，此处应为“{replacement}”".into()),
+                memo: ParaMemo::default(),
             });
         }
         other => {
@@ -176,10 +180,14 @@ static EXCLUDED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Finds the half-width marks of one paragraph that should be full-width.
 pub fn halfwidth_marks(text: &str) -> Vec<Mark> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    if !chars.iter().any(|&(_, c)| full_width(c).is_some()) {
+    // Every mark converted is ASCII: a byte scan rules most paragraphs out.
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')'))
+    {
         return Vec::new();
     }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
     let excluded: Vec<Range<usize>> = EXCLUDED.find_iter(text).map(|m| m.range()).collect();
     let in_excluded = |at: usize| excluded.iter().any(|r| r.contains(&at));
     let prev = |k: usize| {
@@ -330,6 +338,10 @@ fn check_halfwidth(hw: &HalfWidthRule, text: &str, out: &mut Vec<Finding>) {
 // ---------------------------------------------------------------- spaces
 
 fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
+    // No space of any kind (U+00A0 is C2 A0 in UTF-8): nothing to do.
+    if !text.bytes().any(|b| matches!(b, b' ' | b'\t' | 0xC2)) && !text.contains('\u{3000}') {
+        return;
+    }
     // Titles, headings and signature lines use spaces as separators.
     if !has_sentence_punct(text) {
         return;
@@ -396,38 +408,74 @@ pub struct Unmatched {
 /// Latin letters is an apostrophe.
 pub fn unmatched(text: &str) -> Vec<Unmatched> {
     let mut result = vec![Unmatched::default(); PAIRS.len()];
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (k, &(at, c)) in chars.iter().enumerate() {
-        let c = match c {
-            '(' => '（',
-            ')' => '）',
-            c => c,
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Only `(`, `)` and three-byte marks starting E2/E3/EF can be pair marks:
+        // skip everything else without decoding it.
+        let b = bytes[i];
+        if !matches!(b, b'(' | b')' | 0xE2 | 0xE3 | 0xEF) {
+            i += 1;
+            continue;
+        }
+        let at = i;
+        let c = text[i..].chars().next().expect("at a char boundary");
+        i += c.len_utf8();
+        let Some((t, open)) = pair_of(c) else {
+            continue;
         };
         if c == '’' {
-            let latin =
-                |j: Option<&(usize, char)>| j.is_some_and(|&(_, c)| c.is_ascii_alphabetic());
-            if k > 0 && latin(chars.get(k - 1)) && latin(chars.get(k + 1)) {
+            let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+            if latin(text[..at].chars().next_back()) && latin(text[i..].chars().next()) {
                 continue;
             }
         }
-        for (t, &(open, close)) in PAIRS.iter().enumerate() {
-            let u = &mut result[t];
-            if c == open {
-                u.opens.push(at);
-            } else if c == close && u.opens.pop().is_none() {
-                u.closes.push(at);
-            }
+        let u = &mut result[t];
+        if open {
+            u.opens.push(at);
+        } else if u.opens.pop().is_none() {
+            u.closes.push(at);
         }
+    }
+    // Nothing unmatched (the usual case): an empty vector, which allocates nothing.
+    if result
+        .iter()
+        .all(|u| u.opens.is_empty() && u.closes.is_empty())
+    {
+        result.clear();
+        result.shrink_to_fit();
     }
     result
 }
 
+/// The pair type (index into [`PAIRS`]) of a mark and whether it opens;
+/// half-width parentheses count as full-width ones.
+fn pair_of(c: char) -> Option<(usize, bool)> {
+    let c = match c {
+        '(' => '（',
+        ')' => '）',
+        c => c,
+    };
+    PAIRS.iter().enumerate().find_map(|(t, &(open, close))| {
+        if c == open {
+            Some((t, true))
+        } else if c == close {
+            Some((t, false))
+        } else {
+            None
+        }
+    })
+}
+
 fn check_unpaired(rule: &UnpairedRule, doc: &DocView<'_>, out: &mut Vec<Finding>) {
-    let per_para: Vec<Vec<Unmatched>> = doc.paragraphs.iter().map(|p| unmatched(p.text)).collect();
+    let per_para = rule.memo.map(doc.paragraphs, unmatched);
     // A pair split by a hard line break: trailing opens of one line matched by
     // leading closes of the next. The line-break rule reports the break.
-    let mut suppressed: Vec<Vec<Unmatched>> = per_para.clone();
+    let mut suppressed: Vec<Vec<Unmatched>> = per_para.iter().map(|u| (**u).clone()).collect();
     for i in 0..doc.paragraphs.len().saturating_sub(1) {
+        if per_para[i].is_empty() || per_para[i + 1].is_empty() {
+            continue;
+        }
         if doc.paragraphs[i + 1].text.trim().is_empty() {
             continue;
         }
