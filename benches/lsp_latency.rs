@@ -111,6 +111,12 @@ fn main() {
                     .contains(&needle)
         });
         server.push(server_ms(&log));
+        if i + 1 == edits {
+            println!(
+                "last edit, as the server logs it: {}",
+                log["params"]["message"]
+            );
+        }
     }
     let rss_after = rss_kb(pid);
     round_trips.sort_by(f64::total_cmp);

@@ -82,6 +82,24 @@ impl RuleSet {
         out
     }
 
+    /// Like [`RuleSet::check_document`], with the checkers spread over the rayon
+    /// pool: the language server re-runs them on every edit of one document, and
+    /// its latency is what the writer feels.
+    pub fn check_document_parallel(&self, doc: &DocView<'_>) -> Vec<Finding> {
+        use rayon::prelude::*;
+        self.checkers
+            .par_iter()
+            .map(|checker| {
+                let mut out = Vec::new();
+                checker.check_document(doc, &mut out);
+                out
+            })
+            .reduce(Vec::new, |mut a, mut b| {
+                a.append(&mut b);
+                a
+            })
+    }
+
     /// All findings in a document, sorted by position.
     pub fn check(&self, text: &str, kind: DocKind) -> Vec<Finding> {
         let lintable = kind.lintable(text);

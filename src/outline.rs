@@ -1140,46 +1140,91 @@ struct Builder {
     piece_list: Option<usize>,
 }
 
+/// What one paragraph contributes to the outline: its leading marker, the
+/// enumerations inside it, or the piece it starts. A pure function of the text,
+/// so the language server can keep it per paragraph between edits.
+#[derive(Debug, Clone)]
+pub struct ParagraphMarkers {
+    marker: Option<Marker>,
+    inline: Vec<Marker>,
+    piece: Option<BreakKind>,
+}
+
+pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
+    match parse_marker(text) {
+        Some(marker) => ParagraphMarkers {
+            inline: if marker.style == Style::Piece {
+                Vec::new()
+            } else {
+                inline_enumerations(text)
+            },
+            marker: Some(marker),
+            piece: None,
+        },
+        None => match piece_break(text) {
+            Some(kind) => ParagraphMarkers {
+                marker: None,
+                inline: Vec::new(),
+                piece: Some(kind),
+            },
+            None => ParagraphMarkers {
+                marker: None,
+                inline: inline_enumerations(text),
+                piece: None,
+            },
+        },
+    }
+}
+
 /// Nests the markers of a document into headings and lists.
 pub fn build_outline(paragraphs: &[Paragraph<'_>]) -> Outline {
+    let summaries: Vec<std::sync::Arc<ParagraphMarkers>> = paragraphs
+        .iter()
+        .map(|p| std::sync::Arc::new(paragraph_markers(p.text)))
+        .collect();
+    build_outline_from(paragraphs, &summaries)
+}
+
+/// [`build_outline`] from per-paragraph summaries computed (or cached) by the caller;
+/// `summaries[i]` must be `paragraph_markers(paragraphs[i].text)`.
+pub fn build_outline_from(
+    paragraphs: &[Paragraph<'_>],
+    summaries: &[std::sync::Arc<ParagraphMarkers>],
+) -> Outline {
     let mut events = Vec::new();
-    for p in paragraphs {
-        if let Some(marker) = parse_marker(p.text) {
-            let inline = inline_enumerations(p.text);
+    for (p, summary) in paragraphs.iter().zip(summaries) {
+        if let Some(marker) = &summary.marker {
             let piece = marker.style == Style::Piece;
             events.push(Event::Marker {
                 paragraph: p.index,
                 offset: p.start,
-                marker,
+                marker: marker.clone(),
                 inline: false,
             });
             if piece {
                 continue;
             }
-            for marker in inline {
+            for marker in &summary.inline {
                 events.push(Event::Marker {
                     paragraph: p.index,
                     offset: p.start,
-                    marker,
+                    marker: marker.clone(),
                     inline: true,
                 });
             }
             events.push(Event::EndParagraph);
-        } else if let Some(kind) = piece_break(p.text) {
+        } else if let Some(kind) = summary.piece {
             events.push(Event::Break(p.index, kind));
-        } else {
-            let inline = inline_enumerations(p.text);
-            if !inline.is_empty() {
-                for marker in inline {
-                    events.push(Event::Marker {
-                        paragraph: p.index,
-                        offset: p.start,
-                        marker,
-                        inline: true,
-                    });
-                }
-                events.push(Event::EndParagraph);
+        } else if !summary.inline.is_empty() {
+            for marker in &summary.inline {
+                events.push(Event::Marker {
+                    paragraph: p.index,
+                    offset: p.start,
+                    marker: marker.clone(),
+                    inline: true,
+                });
             }
+            events.push(Event::EndParagraph);
         }
     }
     let mut b = Builder {

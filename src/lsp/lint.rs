@@ -22,6 +22,9 @@ pub struct Linted {
     pub findings: Vec<Finding>,
     /// Paragraphs whose local rules actually ran (cache misses), for tests and logs.
     pub recomputed: usize,
+    /// Time spent on paragraph-local rules (cache included) and on document rules.
+    pub local_ms: f64,
+    pub document_ms: f64,
 }
 
 fn hash_paragraph(text: &str) -> u64 {
@@ -42,6 +45,7 @@ impl ParagraphCache {
     pub fn lint(&mut self, rules: &RuleSet, text: &str, kind: DocKind) -> Linted {
         // Document-level checkers keep their per-paragraph summaries too.
         crate::rules::memo::enable();
+        let started = std::time::Instant::now();
         let lintable = kind.lintable(text);
         let paras = paragraphs(&lintable);
         let mut next: FxHashMap<u64, Arc<[Finding]>> =
@@ -72,11 +76,15 @@ impl ParagraphCache {
             text: &lintable,
             paragraphs: &paras,
         };
-        findings.extend(rules.check_document(&view));
+        let local_done = std::time::Instant::now();
+        findings.extend(rules.check_document_parallel(&view));
+        let document_done = std::time::Instant::now();
         sort(&mut findings);
         Linted {
             findings,
             recomputed,
+            local_ms: (local_done - started).as_secs_f64() * 1000.0,
+            document_ms: (document_done - local_done).as_secs_f64() * 1000.0,
         }
     }
 }

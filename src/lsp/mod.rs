@@ -414,7 +414,7 @@ async fn lint_and_publish(client: Client, state: Arc<Mutex<State>>, uri: Url, se
                     .iter()
                     .map(|p| config_diagnostic(p, &map))
                     .collect();
-                (diags, Vec::new(), 0)
+                (diags, Vec::new(), String::new())
             }
             None => {
                 let linted = cache.lock().unwrap_or_else(|e| e.into_inner()).lint(
@@ -428,13 +428,17 @@ async fn lint_and_publish(client: Client, state: Arc<Mutex<State>>, uri: Url, se
                     .iter()
                     .map(|f| convert::diagnostic(f, &map, &uri))
                     .collect();
-                (diags, linted.findings, linted.recomputed)
+                let detail = format!(
+                    "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms",
+                    linted.recomputed, linted.local_ms, linted.document_ms
+                );
+                (diags, linted.findings, detail)
             }
         };
         (uri, text, diags_and_findings)
     })
     .await;
-    let Ok((uri, text, (diags, findings, recomputed))) = computed else {
+    let Ok((uri, text, (diags, findings, detail))) = computed else {
         return;
     };
     let elapsed = started.elapsed();
@@ -459,7 +463,7 @@ async fn lint_and_publish(client: Client, state: Arc<Mutex<State>>, uri: Url, se
         .log_message(
             MessageType::LOG,
             format!(
-                "gwlint: linted {uri} v{version} in {:.2} ms ({recomputed} paragraph(s) re-checked)",
+                "gwlint: linted {uri} v{version} in {:.2} ms ({detail})",
                 elapsed.as_secs_f64() * 1000.0
             ),
         )

@@ -13,7 +13,7 @@ use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Related, Severity};
 use crate::outline::{
-    build_outline, inline_enumerations, parse_marker, Form, Heading, Marker, Outline, Shape, Style,
+    inline_enumerations, parse_marker, Form, Heading, Marker, Outline, Shape, Style,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,6 +56,8 @@ pub struct OutlineChecker {
     /// `params.arabic_dunhao = true`: accept 1、 as a level-3 marker (many
     /// offices write it).
     accept_arabic_dunhao: bool,
+    /// Per-paragraph markers, kept between edits in the language server.
+    memo: super::memo::ParaMemo<crate::outline::ParagraphMarkers>,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
@@ -113,6 +115,7 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
     Ok(vec![Box::new(OutlineChecker {
         rules,
         accept_arabic_dunhao,
+        memo: Default::default(),
     })])
 }
 
@@ -183,7 +186,10 @@ impl Checker for OutlineChecker {
         if !structural.iter().any(|c| self.rules.contains_key(c)) {
             return;
         }
-        let outline = build_outline(doc.paragraphs);
+        let summaries = self
+            .memo
+            .map(doc.paragraphs, crate::outline::paragraph_markers);
+        let outline = crate::outline::build_outline_from(doc.paragraphs, &summaries);
         let cx = Cx {
             checker: self,
             doc,
