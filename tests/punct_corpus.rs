@@ -313,3 +313,13 @@ fn number_rules_on_typical_slips_and_traps() {
         "{quiet:?}"
     );
 }
+
+#[test]
+fn an_unclosed_outline_bracket_is_reported_once_by_the_outline_rule() {
+    let f = check("（一）加强组织领导。\n（二紧盯卫生秩序，开展集中整治。\n");
+    assert_eq!(count(&f, "punctuation.unpaired"), 0);
+    assert_eq!(count(&f, "outline.bracket"), 1);
+    // An unclosed bracket elsewhere in such a paragraph is still reported.
+    let f = check("（二紧盯卫生秩序（开展集中整治。\n");
+    assert_eq!(count(&f, "punctuation.unpaired"), 1);
+}

@@ -490,6 +490,20 @@ fn check_unpaired(rule: &UnpairedRule, doc: &DocView<'_>, out: &mut Vec<Finding>
             suppressed[i + 1][t].closes.drain(..n);
         }
     }
+    // The bracket of an unclosed outline marker (（二紧盯…) is the outline rule's
+    // finding, with its fix; do not report it twice.
+    for (p, unmatched) in doc.paragraphs.iter().zip(suppressed.iter_mut()) {
+        if unmatched.is_empty() {
+            continue;
+        }
+        if let Some(marker) = crate::outline::parse_marker(p.text)
+            .filter(|m| m.form == crate::outline::Form::Unclosed)
+        {
+            for u in unmatched.iter_mut() {
+                u.opens.retain(|&at| at != marker.span.start);
+            }
+        }
+    }
     for (p, unmatched) in doc.paragraphs.iter().zip(&suppressed) {
         for (t, u) in unmatched.iter().enumerate() {
             let (open, close) = PAIRS[t];
