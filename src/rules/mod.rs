@@ -39,6 +39,27 @@ pub trait Checker: Send + Sync {
 /// Builds the checkers of one kind from all enabled rules of that kind.
 pub type Builder = fn(&[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>>;
 
+/// Builds one checker per spec with `build_one`, collecting every error rather
+/// than stopping at the first: a rule file with three mistakes shows all three.
+pub fn build_each<T: Checker + 'static>(
+    specs: &[RuleSpec],
+    build_one: impl Fn(&RuleSpec) -> Result<T, ConfigError>,
+) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
+    let mut out: Vec<Box<dyn Checker>> = Vec::new();
+    let mut errors = Vec::new();
+    for spec in specs {
+        match build_one(spec) {
+            Ok(c) => out.push(Box::new(c)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 /// Every rule kind gwlint knows, by the name used in `kind = "…"`.
 pub const KINDS: &[(&str, Builder)] = &[
     ("consistency", consistency::build),

@@ -25,19 +25,7 @@ pub struct ResidueChecker {
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
-    let mut out: Vec<Box<dyn Checker>> = Vec::new();
-    let mut errors = Vec::new();
-    for spec in specs {
-        match build_one(spec) {
-            Ok(c) => out.push(Box::new(c)),
-            Err(e) => errors.push(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    super::build_each(specs, build_one)
 }
 
 fn build_one(spec: &RuleSpec) -> Result<ResidueChecker, ConfigError> {
