@@ -17,9 +17,11 @@ mod hash;
 /// bitsets have fixed sizes that keep them inside the L2 cache.
 const WORD_PAIR_BITS: u32 = 22;
 const IDIOM_PAIR_BITS: u32 = 19;
-const SWAP_BITS: u32 = 20;
+/// Bits per key of the near-miss Bloom filter (false positives ~3 %).
+const NEAR_BITS_PER_KEY: usize = 10;
+/// Token of a character without readings (its look-alikes find it by itself).
+const CHAR_TOKEN: u32 = 1 << 31;
 const SUB_BITS: u32 = 23;
-const KNOWN_BITS: u32 = 20;
 const FREQ_MAX: u32 = (1 << 22) - 1;
 /// Chars kept per syllable for sound-alike candidate generation.
 const PER_SYLLABLE: usize = 48;
@@ -184,18 +186,27 @@ fn main() {
     let mut idiom_bytes = Vec::with_capacity(idioms.len() * 20);
     let mut ab = vec![0u8; 1 << (IDIOM_PAIR_BITS - 3)];
     let mut cd = vec![0u8; 1 << (IDIOM_PAIR_BITS - 3)];
-    let mut swap = vec![0u8; 1 << (SWAP_BITS - 3)];
     let mut sub_keys: Vec<(u64, u32)> = Vec::new();
     // Four-character words common enough to be right as written: a window that
     // is one of them is skipped after one probe.
-    let mut known = vec![0u8; 1 << (KNOWN_BITS - 3)];
-    for (w, info) in &words {
-        if w.chars().count() == 4 && info.freq >= 10 {
-            let key = hash::hash_chars(hash::SEED, w.chars().map(|c| c as u32));
-            set_bit(&mut known, (key >> (64 - KNOWN_BITS)) as usize);
+    // An exact set (full 64-bit keys, linear probing, load ≤ 1/3): small
+    // enough to stay in cache, and a window found here is skipped without
+    // touching the word table.
+    let known: Vec<u64> = words
+        .iter()
+        .filter(|(w, info)| w.chars().count() == 4 && info.freq >= 10)
+        .map(|(w, _)| quad_key_of(w).max(1))
+        .collect();
+    let size = (known.len() * 3).next_power_of_two();
+    let mut known_table = vec![0u64; size];
+    for &k in &known {
+        let mut i = k as usize & (size - 1);
+        while known_table[i] != 0 {
+            i = (i + 1) & (size - 1);
         }
+        known_table[i] = k;
     }
-    fs::write(out.join("known4.bin"), &known).unwrap();
+    write_u64(&out.join("known4.bin"), &known_table);
     let mut swap_keys: Vec<(u64, u32)> = Vec::new();
     for (i, (c, f)) in idioms.iter().enumerate() {
         for x in c.iter().chain(std::iter::once(f)) {
@@ -204,20 +215,14 @@ fn main() {
         set_bit(&mut ab, hash::pair_index(c[0], c[1], IDIOM_PAIR_BITS));
         set_bit(&mut cd, hash::pair_index(c[2], c[3], IDIOM_PAIR_BITS));
         for k in 0..4 {
-            let mut m = *c;
-            m[k] = '*' as u32;
-            sub_keys.push((hash::hash_chars(hash::SEED, m), i as u32));
+            sub_keys.push((hash::masked_quad_key(&mixes(c), k), i as u32));
         }
-        let mut s = *c;
-        s.sort_unstable();
-        let key = hash::hash_chars(hash::SWAP_SEED, s);
-        set_bit(&mut swap, (key >> (64 - SWAP_BITS)) as usize);
+        let key = hash::set_key(&c.map(hash::set_mix));
         swap_keys.push((key, i as u32));
     }
     fs::write(out.join("idioms.bin"), &idiom_bytes).unwrap();
     fs::write(out.join("idiom_ab.bin"), &ab).unwrap();
     fs::write(out.join("idiom_cd.bin"), &cd).unwrap();
-    fs::write(out.join("idiom_swap.bin"), &swap).unwrap();
     // A Bloom-style bitset over the masked keys lets the scan reject almost
     // every window with one probe; survivors go to the hash tables.
     let mut sub_bits = vec![0u8; 1 << (SUB_BITS - 3)];
@@ -239,6 +244,7 @@ fn main() {
     let mut syl_id: HashMap<String, u16> = HashMap::new();
     let mut char_rows = Vec::new();
     let mut by_syl: Vec<Vec<(u64, u32)>> = Vec::new();
+    let mut char_syls: HashMap<u32, Vec<u16>> = HashMap::new();
     for (&c, &f) in &char_freq {
         let mut readings = [0u16; 4];
         let mut n = 0;
@@ -257,6 +263,7 @@ fn main() {
                 let r = (id + 1) << 3 | tone;
                 if n < 4 && !readings[..n].contains(&r) {
                     readings[n] = r;
+                    char_syls.entry(c as u32).or_default().push(id);
                     n += 1;
                     if !by_syl[id as usize].iter().any(|&(_, x)| x == c as u32) {
                         by_syl[id as usize].push((f, c as u32));
@@ -324,21 +331,129 @@ fn main() {
     pairs.dedup();
     write_u64(&out.join("shapes.bin"), &pairs);
 
+    // ---- the near-miss filter ------------------------------------------------
+    // A window can only be a slip at position k of an idiom if the idiom's
+    // masked key exists AND the written character sounds or looks like the
+    // idiom's (alike() is never None for a reported substitution, except for
+    // a character doubled from its neighbour, which the masked bitset covers).
+    // Sound classes are fuzzy syllable keys: the same syllable, a confusable
+    // one, a look-alike's, or (idioms proper) a keyboard neighbour's all map
+    // into the set of fuzzy keys stored for the idiom's character, so one
+    // probe per reading of the written character decides.
+    let tokens_of = |c: u32| -> Vec<u32> {
+        match char_syls.get(&c) {
+            Some(syls) => {
+                let mut t: Vec<u32> = syls.iter().map(|&s| fuzzy[s as usize] as u32 + 1).collect();
+                t.sort_unstable();
+                t.dedup();
+                t
+            }
+            None => vec![CHAR_TOKEN | c],
+        }
+    };
+    // Dense per-character sound tokens: two u16 fuzzy keys (+1; 0 = none),
+    // or 0xFFFF in the first slot for a character with more (read the rows).
+    let mut dense = vec![0u32; hash::HAN_SLOTS];
+    for &c in char_freq.keys() {
+        let c = c as u32;
+        let Some(ix) = hash::han_index(c) else {
+            continue;
+        };
+        let t = tokens_of(c);
+        dense[ix] = match t.as_slice() {
+            [a] if *a < 0xFFFF => *a,
+            [a, b] if *b < 0xFFFF => *a | *b << 16,
+            _ => 0xFFFF,
+        };
+    }
+    write_u32(&out.join("char_tokens.bin"), &dense);
+    let mut shape_of: HashMap<u32, Vec<u32>> = HashMap::new();
+    for &p in &pairs {
+        shape_of.entry((p >> 32) as u32).or_default().push(p as u32);
+    }
+    let mut keyboard: Vec<Vec<u32>> = vec![Vec::new(); syllables.len()];
+    for (a, sa) in syllables.iter().enumerate() {
+        for (b, sb) in syllables.iter().enumerate() {
+            if a != b && hash::key_slip(sa, sb) {
+                keyboard[a].push(fuzzy[b] as u32 + 1);
+            }
+        }
+    }
+    let mut near_keys: Vec<u64> = Vec::new();
+    for (c, f) in &idioms {
+        let proper = (f >> 30) & 1 != 0;
+        for k in 0..4 {
+            if hash::NUMERALS.chars().any(|n| n as u32 == c[k]) {
+                continue;
+            }
+            let mk = hash::masked_quad_key(&mixes(c), k);
+            let mut toks = tokens_of(c[k]);
+            for &b in shape_of.get(&c[k]).into_iter().flatten() {
+                toks.extend(tokens_of(b));
+            }
+            if proper {
+                for &s in char_syls.get(&c[k]).into_iter().flatten() {
+                    toks.extend(&keyboard[s as usize]);
+                }
+            }
+            toks.sort_unstable();
+            toks.dedup();
+            near_keys.extend(toks.iter().map(|&t| hash::with_token(mk, t)));
+        }
+    }
+    near_keys.sort_unstable();
+    near_keys.dedup();
+    let near_bits = bloom_block_bits(near_keys.len(), NEAR_BITS_PER_KEY);
+    fs::write(out.join("idiom_near.bin"), bloom(&near_keys, near_bits)).unwrap();
+    let swap_list: Vec<u64> = swap_keys.iter().map(|&(k, _)| k).collect();
+    let swap_bits = bloom_block_bits(swap_list.len(), 14);
+    fs::write(out.join("idiom_swap.bin"), bloom(&swap_list, swap_bits)).unwrap();
+
     let src = format!(
         "/// POS tags by id (jieba's tag set plus the supplement's).\n\
          pub const TAGS: &[&str] = &{tags:?};\n\
          pub const WORD_BITS: u32 = {bits};\n\
          pub const WORD_PAIR_BITS: u32 = {WORD_PAIR_BITS};\n\
          pub const IDIOM_PAIR_BITS: u32 = {IDIOM_PAIR_BITS};\n\
-         pub const SWAP_BITS: u32 = {SWAP_BITS};\n\
          pub const SUB_BITS: u32 = {SUB_BITS};\n\
-         pub const KNOWN_BITS: u32 = {KNOWN_BITS};\n\
+         pub const NEAR_BLOCK_BITS: u32 = {near_bits};\n\
+         pub const SWAP_BLOCK_BITS: u32 = {swap_bits};\n\
+         pub const CHAR_TOKEN: u32 = {CHAR_TOKEN};\n\
          pub const TOTAL_FREQ: u64 = {total};\n\
          pub const WORD_COUNT: usize = {count};\n\
          pub const SYLLABLES: &[&str] = &{syllables:?};\n",
         count = words.len(),
     );
     fs::write(out.join("lexicon_meta.rs"), src).unwrap();
+}
+
+fn mixes(c: &[u32; 4]) -> [u64; 4] {
+    c.map(hash::char_mix)
+}
+
+fn quad_key_of(w: &str) -> u64 {
+    let c: Vec<u32> = w.chars().map(|c| c as u32).collect();
+    hash::quad_key(&mixes(&[c[0], c[1], c[2], c[3]]))
+}
+
+/// Smallest power-of-two count of 512-bit blocks giving `per_key` bits per key.
+fn bloom_block_bits(keys: usize, per_key: usize) -> u32 {
+    let mut b = 4;
+    while (512usize << b) < keys * per_key {
+        b += 1;
+    }
+    b
+}
+
+fn bloom(keys: &[u64], block_bits: u32) -> Vec<u8> {
+    let mut bytes = vec![0u8; 64 << block_bits];
+    for &k in keys {
+        let (block, bits) = hash::bloom_probe(k, block_bits);
+        for b in bits {
+            set_bit(&mut bytes[block * 64..block * 64 + 64], b);
+        }
+    }
+    bytes
 }
 
 fn fingerprint(key: u64) -> u32 {
@@ -359,22 +474,20 @@ fn write_u32(path: &Path, v: &[u32]) {
     fs::write(path, bytes).unwrap();
 }
 
-/// An open-addressing multimap (linear probing, key 0 = empty slot, load ≤ 1/2):
-/// one or two cache lines per lookup where a binary search would take twenty.
+/// An open-addressing multimap (linear probing, slot 0 = empty, load ≤ 0.75):
+/// each slot holds a 32-bit fingerprint of the key and the value, so a lookup
+/// touches one cache line (callers verify the characters, so a fingerprint
+/// collision costs time, never a wrong answer).
 fn write_keyed(out: &Path, name: &str, v: &[(u64, u32)]) {
-    let size = (v.len() * 2).next_power_of_two();
+    let size = (v.len() * 4 / 3).next_power_of_two();
     let mask = size - 1;
-    let mut keys = vec![0u64; size];
-    let mut vals = vec![0u32; size];
+    let mut slots = vec![0u64; size];
     for &(k, val) in v {
-        let k = k.max(1);
         let mut i = k as usize & mask;
-        while keys[i] != 0 {
+        while slots[i] != 0 {
             i = (i + 1) & mask;
         }
-        keys[i] = k;
-        vals[i] = val;
+        slots[i] = (fingerprint(k) as u64) << 32 | val as u64;
     }
-    write_u64(&out.join(format!("{name}_keys.bin")), &keys);
-    write_u32(&out.join(format!("{name}_vals.bin")), &vals);
+    write_u64(&out.join(format!("{name}.bin")), &slots);
 }

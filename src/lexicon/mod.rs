@@ -30,15 +30,15 @@ table!(IDIOM_CD, "idiom_cd.bin");
 table!(IDIOM_SWAP, "idiom_swap.bin");
 table!(SUB_BITS, "idiom_subbits.bin");
 table!(KNOWN4, "known4.bin");
-table!(SUB_KEYS, "idiom_sub_keys.bin");
-table!(SUB_VALS, "idiom_sub_vals.bin");
-table!(SWAP_KEYS, "idiom_swapk_keys.bin");
-table!(SWAP_VALS, "idiom_swapk_vals.bin");
+table!(SUB_SLOTS, "idiom_sub.bin");
+table!(SWAP_SLOTS, "idiom_swapk.bin");
 table!(CHARS, "chars.bin");
 table!(SYL_OFFSETS, "syl_offsets.bin");
 table!(SYL_CHARS, "syl_chars.bin");
 table!(SYL_FUZZY, "syl_fuzzy.bin");
 table!(SHAPES, "shapes.bin");
+table!(NEAR, "idiom_near.bin");
+table!(CHAR_TOKENS, "char_tokens.bin");
 
 #[inline(always)]
 fn u64_at(b: &[u8], i: usize) -> u64 {
@@ -256,28 +256,100 @@ pub fn idiom_tail(c: u32, d: u32) -> bool {
 /// The order-free key of four characters.
 #[inline(always)]
 pub fn swap_key(w: &[u32; 4]) -> u64 {
-    let mut s = *w;
-    s.sort_unstable();
-    hash::hash_chars(hash::SWAP_SEED, s)
+    hash::set_key(&w.map(hash::set_mix))
+}
+
+#[inline(always)]
+fn bloom_has(table: &[u8], block_bits: u32, key: u64) -> bool {
+    let (block, bits) = hash::bloom_probe(key, block_bits);
+    let b = &table[block * 64..block * 64 + 64];
+    bits.iter().all(|&i| bit(b, i))
 }
 
 /// Some idiom has the same characters as the key's (may be a false positive).
 #[inline(always)]
 pub fn swap_maybe(key: u64) -> bool {
-    bit(IDIOM_SWAP, (key >> (64 - meta::SWAP_BITS)) as usize)
+    bloom_has(IDIOM_SWAP, meta::SWAP_BLOCK_BITS, key)
 }
 
-fn keyed(keys: &[u8], vals: &[u8], key: u64, mut f: impl FnMut(u32)) {
-    let key = key.max(1);
-    let mask = keys.len() / 8 - 1;
+/// Calls `f` with the sound tokens of `c` (fuzzy syllable keys + 1), or its
+/// character token when it has no reading; see build.rs.
+#[inline(always)]
+fn sound_tokens(c: u32, mut f: impl FnMut(u32) -> bool) -> bool {
+    let packed = hash::han_index(c).map_or(0, |i| u32_at(CHAR_TOKENS, i));
+    match packed {
+        0 => f(meta::CHAR_TOKEN | c),
+        0xFFFF => {
+            let mut any = false;
+            let mut hit = false;
+            for (s, _) in readings(c) {
+                any = true;
+                hit = hit || f(fuzzy(s) + 1);
+            }
+            if any {
+                hit
+            } else {
+                f(meta::CHAR_TOKEN | c)
+            }
+        }
+        p => f(p & 0xFFFF) || (p >> 16 != 0 && f(p >> 16)),
+    }
+}
+
+/// Some idiom may have the masked key `mk` (see [`masked_key`]) with, at the
+/// masked position, a character that sounds or looks like `c` closely enough
+/// to be a slip (false positives possible, never false negatives; a character
+/// doubled from its neighbour is not covered: use [`masked_maybe`]).
+#[inline(always)]
+pub fn near_maybe(mk: u64, c: u32) -> bool {
+    sound_tokens(c, |t| {
+        bloom_has(NEAR, meta::NEAR_BLOCK_BITS, hash::with_token(mk, t))
+    })
+}
+
+/// The Bloom keys [`near_maybe`] probes for `c` at masked key `mk`, for a
+/// scan that computes all keys first and probes them in one branch-free loop
+/// (so that the cache misses overlap).
+#[inline(always)]
+pub fn near_keys(mk: u64, c: u32, mut f: impl FnMut(u64)) {
+    sound_tokens(c, |t| {
+        f(hash::with_token(mk, t));
+        false
+    });
+}
+
+/// One probe of the near-miss filter (see [`near_keys`]), without branches.
+#[inline(always)]
+pub fn near_probe(key: u64) -> bool {
+    bloom_all(NEAR, meta::NEAR_BLOCK_BITS, key)
+}
+
+/// [`swap_maybe`] without branches.
+#[inline(always)]
+pub fn swap_probe(key: u64) -> bool {
+    bloom_all(IDIOM_SWAP, meta::SWAP_BLOCK_BITS, key)
+}
+
+#[inline(always)]
+fn bloom_all(table: &[u8], block_bits: u32, key: u64) -> bool {
+    let (block, [i, j, k]) = hash::bloom_probe(key, block_bits);
+    let b = &table[block * 64..block * 64 + 64];
+    bit(b, i) & bit(b, j) & bit(b, k)
+}
+
+/// Values stored under `key` (and, rarely, under a key with the same 32-bit
+/// fingerprint: callers verify).
+fn keyed(slots: &[u8], key: u64, mut f: impl FnMut(u32)) {
+    let mask = slots.len() / 8 - 1;
+    let fp = ((key >> 32) as u32) | 1;
     let mut i = key as usize & mask;
     loop {
-        let k = u64_at(keys, i);
-        if k == 0 {
+        let slot = u64_at(slots, i);
+        if slot == 0 {
             return;
         }
-        if k == key {
-            f(u32_at(vals, i));
+        if (slot >> 32) as u32 == fp {
+            f(slot as u32);
         }
         i = (i + 1) & mask;
     }
@@ -287,17 +359,28 @@ fn keyed(keys: &[u8], vals: &[u8], key: u64, mut f: impl FnMut(u32)) {
 /// differs from `w` at `k` alone.
 #[inline(always)]
 pub fn masked_key(w: &[u32; 4], k: usize) -> u64 {
-    let mut m = *w;
-    m[k] = '*' as u32;
-    hash::hash_chars(hash::SEED, m)
+    hash::masked_quad_key(&w.map(hash::char_mix), k)
 }
 
-/// `w` may be a four-character word of frequency ≥ 10 (false positives
-/// possible, never false negatives).
+/// `w` is a four-character word of frequency ≥ 10 (exact: full 64-bit keys).
 #[inline(always)]
 pub fn known_four(w: &[u32; 4]) -> bool {
-    let key = hash::hash_chars(hash::SEED, *w);
-    bit(KNOWN4, (key >> (64 - meta::KNOWN_BITS)) as usize)
+    known_four_key(hash::quad_key(&w.map(hash::char_mix)))
+}
+
+/// [`known_four`] for a precomputed [`hash::quad_key`].
+#[inline(always)]
+pub fn known_four_key(key: u64) -> bool {
+    let key = key.max(1);
+    let mask = KNOWN4.len() / 8 - 1;
+    let mut i = key as usize & mask;
+    loop {
+        match u64_at(KNOWN4, i) {
+            0 => return false,
+            k if k == key => return true,
+            _ => i = (i + 1) & mask,
+        }
+    }
 }
 
 /// Some idiom may have this masked key (false positives possible).
@@ -308,7 +391,7 @@ pub fn masked_maybe(key: u64) -> bool {
 
 /// Idioms equal to `w` except at position `k` (verified, not hashed).
 pub fn idioms_differing_at(w: &[u32; 4], k: usize, mut f: impl FnMut(Idiom)) {
-    keyed(SUB_KEYS, SUB_VALS, masked_key(w, k), |i| {
+    keyed(SUB_SLOTS, masked_key(w, k), |i| {
         let id = idiom(i);
         let same = (0..4).all(|j| j == k || id.chars[j] == w[j]);
         if same && id.chars[k] != w[k] {
@@ -319,7 +402,7 @@ pub fn idioms_differing_at(w: &[u32; 4], k: usize, mut f: impl FnMut(Idiom)) {
 
 /// Idioms that are `w` with two characters swapped.
 pub fn idioms_swapped(w: &[u32; 4], key: u64, mut f: impl FnMut(Idiom, usize, usize)) {
-    keyed(SWAP_KEYS, SWAP_VALS, key, |i| {
+    keyed(SWAP_SLOTS, key, |i| {
         let id = idiom(i);
         let diff: Vec<usize> = (0..4).filter(|&j| id.chars[j] != w[j]).collect();
         if diff.len() == 2 && id.chars[diff[0]] == w[diff[1]] && id.chars[diff[1]] == w[diff[0]] {
@@ -402,44 +485,6 @@ pub fn shape_alike(a: u32, b: u32) -> bool {
     lo < n && u64_at(SHAPES, lo) == key
 }
 
-/// Rows of a QWERTY keyboard, to tell which letters are neighbours.
-const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
-
-fn key_pos(c: u8) -> Option<(i32, i32)> {
-    ROWS.iter().enumerate().find_map(|(r, row)| {
-        row.iter()
-            .position(|&k| k == c)
-            .map(|p| (r as i32, p as i32))
-    })
-}
-
-/// Two syllables that differ in one letter whose keys touch (ru/tu, ming/ning).
-fn key_slip(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    if diff.len() != 1 {
-        return false;
-    }
-    match (key_pos(a[diff[0]]), key_pos(b[diff[0]])) {
-        (Some((ra, pa)), Some((rb, pb))) => {
-            if ra == rb {
-                return (pa - pb).abs() == 1;
-            }
-            // Rows are staggered: a key touches the two below it at p-1 and p.
-            let ((ru, pu), (rl, pl)) = if ra < rb {
-                ((ra, pa), (rb, pb))
-            } else {
-                ((rb, pb), (ra, pa))
-            };
-            rl == ru + 1 && (pl == pu || pl == pu - 1)
-        }
-        _ => false,
-    }
-}
-
 /// The strongest likeness between two different characters.
 pub fn alike(a: u32, b: u32) -> Alike {
     if a == b {
@@ -458,7 +503,7 @@ pub fn alike(a: u32, b: u32) -> Alike {
                 Alike::Sound
             } else if fuzzy(sa) == fuzzy(sb) {
                 Alike::FuzzySound
-            } else if key_slip(syllable(sa), syllable(sb)) {
+            } else if hash::key_slip(syllable(sa), syllable(sb)) {
                 Alike::Keyboard
             } else {
                 Alike::None
@@ -578,7 +623,7 @@ mod tests {
         assert_eq!(alike(c("是"), c("四")), Alike::FuzzySound);
         assert_eq!(alike(c("教"), c("学")), Alike::None);
         assert_eq!(alike(c("吐"), c("如")), Alike::Keyboard);
-        assert!(!key_slip("ru", "lu"));
+        assert!(!hash::key_slip("ru", "lu"));
         let mut v = Vec::new();
         alikes(c("暑"), |x| v.push(x));
         assert!(v.contains(&c("署")));

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use super::Checker;
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
-use crate::lexicon::{self as lex, Alike};
+use crate::lexicon::{self as lex, hash, Alike};
 
 /// A paragraph as characters with byte offsets (`offs[i]..offs[i + 1]` is char i).
 struct Chars {
@@ -137,6 +137,37 @@ pub fn build_idiom(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Conf
     })
 }
 
+/// A window of four Han characters in the idiom scan.
+struct Window {
+    start: usize,
+    /// Sum of the slot mixes (the window's key before the final mix).
+    total: u64,
+    swap_key: u64,
+    swap: bool,
+    /// Bit k: a slip at position k passed the filters.
+    positions: u8,
+}
+
+/// A Bloom probe for position `k` of a window.
+struct Probe {
+    window: u32,
+    k: u8,
+    /// The masked-key bitset (a doubled character), not the near-miss filter.
+    masked: bool,
+    key: u64,
+}
+
+impl Probe {
+    fn new(window: u32, k: usize, key: u64, masked: bool) -> Probe {
+        Probe {
+            window,
+            k: k as u8,
+            masked,
+            key,
+        }
+    }
+}
+
 struct IdiomHit {
     start: usize,
     margin: f32,
@@ -165,7 +196,7 @@ impl IdiomChecker {
         let mut sub = |k: usize| {
             lex::idioms_differing_at(w, k, |id| {
                 let (wrong, right) = (w[k], id.chars[k]);
-                if in_set(NUMERALS, wrong) || in_set(NUMERALS, right) {
+                if is_numeral(wrong) || is_numeral(right) {
                     return;
                 }
                 let kind = lex::alike(wrong, right);
@@ -247,6 +278,14 @@ impl Checker for IdiomChecker {
         let ch = Chars::new(text);
         let cs = &ch.cs;
         let mut hits: Vec<IdiomHit> = Vec::new();
+        // Per-character hash contributions, each shared by four windows.
+        let mix: Vec<u64> = cs.iter().map(|&c| hash::char_mix(c)).collect();
+        let set: Vec<u64> = cs.iter().map(|&c| hash::set_mix(c)).collect();
+        // Pass 1 computes every Bloom key of every window; pass 2 probes
+        // them all in a loop without branches, so that the cache misses of
+        // the filters overlap instead of stalling one after another.
+        let mut windows: Vec<Window> = Vec::new();
+        let mut probes: Vec<Probe> = Vec::new();
         let mut run = 0;
         for i in 0..cs.len() {
             if !lex::is_han(cs[i]) {
@@ -260,30 +299,76 @@ impl Checker for IdiomChecker {
             let s = i - 3;
             let w = [cs[s], cs[s + 1], cs[s + 2], cs[s + 3]];
             let (ab, cd) = (lex::idiom_head(w[0], w[1]), lex::idiom_tail(w[2], w[3]));
-            let key = lex::swap_key(&w);
-            let swap = lex::swap_maybe(key);
-            if !(ab || cd || swap) {
-                continue;
-            }
-            // A common four-character word as written (实事求是) is right, but
-            // matches itself in every masked key: skip it before the lookups.
-            if lex::known_four(&w) && lex::word(&w).is_some_and(|e| e.freq() >= RARE_WORD) {
-                continue;
-            }
+            let slots = [
+                hash::at_slot(mix[s], 0),
+                hash::at_slot(mix[s + 1], 1),
+                hash::at_slot(mix[s + 2], 2),
+                hash::at_slot(mix[s + 3], 3),
+            ];
+            let total = slots[0]
+                .wrapping_add(slots[1])
+                .wrapping_add(slots[2])
+                .wrapping_add(slots[3]);
+            let win = windows.len() as u32;
             // An idiom one slip away keeps its head pair (slip at 2, 3) or its
-            // tail pair (slip at 0, 1); swaps keep the character set.
+            // tail pair (slip at 0, 1), and its character at the slip sounds
+            // or looks like the written one (or copies a neighbour, 学学相长).
+            for k in 0..4 {
+                let c = w[k];
+                if !(if k < 2 { cd } else { ab }) || is_numeral(c) {
+                    continue;
+                }
+                let mk = hash::lite(
+                    total
+                        .wrapping_sub(slots[k])
+                        .wrapping_add(hash::at_slot(hash::STAR_MIX, k)),
+                );
+                lex::near_keys(mk, c, |key| probes.push(Probe::new(win, k, key, false)));
+                if (k > 0 && w[k - 1] == c) || (k < 3 && w[k + 1] == c) {
+                    probes.push(Probe::new(win, k, mk, true));
+                }
+            }
+            // Swaps keep the character set.
+            let swap_key = hash::set_key(&[set[s], set[s + 1], set[s + 2], set[s + 3]]);
+            windows.push(Window {
+                start: s,
+                total,
+                swap_key,
+                swap: false,
+                positions: 0,
+            });
+        }
+        for w in &mut windows {
+            w.swap = lex::swap_probe(w.swap_key);
+        }
+        for p in &probes {
+            let hit = if p.masked {
+                lex::masked_maybe(p.key)
+            } else {
+                lex::near_probe(p.key)
+            };
+            windows[p.window as usize].positions |= (hit as u8) << p.k;
+        }
+        for win in &windows {
+            if win.positions == 0 && !win.swap {
+                continue;
+            }
+            // A common four-character word as written (实事求是) is right.
+            if lex::known_four_key(hash::lite(win.total)) {
+                continue;
+            }
+            let s = win.start;
+            let w = [cs[s], cs[s + 1], cs[s + 2], cs[s + 3]];
             let mut positions = [0usize; 4];
             let mut np = 0;
             for k in 0..4 {
-                if (if k < 2 { cd } else { ab }) && lex::masked_maybe(lex::masked_key(&w, k)) {
+                if win.positions & (1 << k) != 0 {
                     positions[np] = k;
                     np += 1;
                 }
             }
-            if np == 0 && !swap {
-                continue;
-            }
-            if let Some(hit) = self.evaluate(&ch, s, &w, &positions[..np], swap.then_some(key)) {
+            let swap = win.swap.then_some(win.swap_key);
+            if let Some(hit) = self.evaluate(&ch, s, &w, &positions[..np], swap) {
                 hits.push(hit);
             }
         }
@@ -373,7 +458,7 @@ const NAME_FOLLOWERS: &[&str] = &[
     "号",
 ];
 const FUNCTION_CHARS: &str = "的了是在和与及也都就把被对将又还很要会能着过为以于从向让使由之其这那此该各每所并而且或但如若则即我你他她它们";
-const NUMERALS: &str = "〇零一二三四五六七八九十百千万亿两几壹贰叁肆伍陆柒捌玖拾佰仟";
+const NUMERALS: &str = lex::hash::NUMERALS;
 
 pub struct WordChecker {
     common: Common,
@@ -410,6 +495,15 @@ fn starts_with_any(cs: &[u32], words: &[&str]) -> bool {
     })
 }
 
+/// [`NUMERALS`] without a string search (the idiom scan asks per window).
+fn is_numeral(c: u32) -> bool {
+    const SET: [char; 30] = [
+        '〇', '零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '百', '千', '万',
+        '亿', '两', '几', '壹', '贰', '叁', '肆', '伍', '陆', '柒', '捌', '玖', '拾', '佰', '仟',
+    ];
+    SET.iter().any(|&x| x as u32 == c)
+}
+
 fn in_set(set: &str, c: u32) -> bool {
     char::from_u32(c).is_some_and(|c| set.contains(c))
 }
@@ -435,6 +529,13 @@ impl Checker for WordChecker {
         let ch = Chars::new(text);
         let cs = &ch.cs;
         let n = cs.len();
+        // joined[i]: chars i and i+1 are Han and may be inside one word. One
+        // probe per character, in a loop without branches, so the bitset's
+        // cache misses overlap.
+        let joined: Vec<bool> = cs
+            .windows(2)
+            .map(|p| lex::is_han(p[0]) & lex::is_han(p[1]) && lex::pair_in_word(p[0], p[1]))
+            .collect();
         let mut last_end = 0;
         for i in 0..n.saturating_sub(1) {
             if !(ch.han(i) && ch.han(i + 1)) || i < last_end {
@@ -442,10 +543,7 @@ impl Checker for WordChecker {
             }
             // Both characters must be stranded: no word can contain either
             // together with a neighbour.
-            if lex::pair_in_word(cs[i], cs[i + 1])
-                || (i > 0 && ch.han(i - 1) && lex::pair_in_word(cs[i - 1], cs[i]))
-                || (ch.han(i + 2) && lex::pair_in_word(cs[i + 1], cs[i + 2]))
-            {
+            if joined[i] || (i > 0 && joined[i - 1]) || (i + 2 < n && joined[i + 1]) {
                 continue;
             }
             // Function characters strand themselves all the time (把他, 在此)
@@ -662,36 +760,75 @@ enum Particle {
     Adverbial,
 }
 
+/// Both 的 rules in one checker: the paragraph is searched for 的 once, and
+/// only the few occurrences that pass a byte-level look at their neighbours
+/// are decoded and judged.
 pub struct ParticleChecker {
-    common: Common,
-    which: Particle,
+    rules: Vec<(Particle, Common)>,
 }
 
 pub fn build_particle(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
-    collect(specs, |spec| {
-        spec.expect_params(&["check"])?;
-        let which = match spec.param::<String>("check")?.as_deref() {
-            Some("complement") => Particle::Complement,
-            Some("adverbial") => Particle::Adverbial,
-            _ => {
-                return Err(spec.params_error(
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for spec in specs {
+        let which = (|| {
+            spec.expect_params(&["check"])?;
+            match spec.param::<String>("check")?.as_deref() {
+                Some("complement") => Ok(Particle::Complement),
+                Some("adverbial") => Ok(Particle::Adverbial),
+                _ => Err(spec.params_error(
                     "参数 `check` 必须是 \"complement\"（的→得）或 \"adverbial\"（的→地）"
                         .to_owned(),
-                ))
+                )),
             }
-        };
-        Ok(ParticleChecker {
-            common: Common::new(spec),
-            which,
-        })
-    })
+        })();
+        match which {
+            Ok(which) => rules.push((which, Common::new(spec))),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if rules.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Box::new(ParticleChecker { rules })])
 }
 
-const DE: u32 = '的' as u32;
+/// Whether `before` (the text up to a 的) ends with an adverbial of [`ADVERBIALS`].
+fn ends_with_adverbial(before: &str) -> bool {
+    // Most 的 follow a character no adverbial ends with: one comparison
+    // against the last characters first.
+    let Some(last) = before.chars().next_back() else {
+        return false;
+    };
+    ADVERBIAL_LAST.contains(&last) && ADVERBIALS.iter().any(|a| before.ends_with(a))
+}
+
+/// The last characters of [`ADVERBIALS`] (kept in step by a unit test).
+const ADVERBIAL_LAST: &[char] = &[
+    '真', '极', '好', '实', '入', '动', '格', '决', '力', '分', '妥', '序', '时', '快', '断', '续',
+    '步', '善', '心', '细', '速', '觉', '加', '在', '牢', '紧', '泛', '扣', '移', '明', '性', '统',
+    '位', '量', '紊', '是', '早', '刻', '效', '学', '理', '准', '法', '范', '筹', '致',
+];
+
+/// Whether `after` (the text after a 的) starts like a complement: a negated
+/// complement or a degree word.
+fn starts_like_complement(after: &str) -> bool {
+    NEG_COMPLEMENTS
+        .iter()
+        .chain(DEGREE)
+        .any(|w| after.starts_with(w))
+}
+
+/// Characters decoded around a 的: `judge` looks at most 4 back and 13 ahead.
+const DE_BEFORE: usize = 4;
+const DE_AFTER: usize = 16;
 
 impl ParticleChecker {
     /// Span (chars) and replacement for a 的 at `j`, if it is misused.
-    fn judge(&self, cs: &[u32], j: usize) -> Option<(usize, usize, u32)> {
+    fn judge(which: Particle, cs: &[u32], j: usize) -> Option<(usize, usize, u32)> {
         // 的 inside a word: 目的, 的确, 有的放矢, 的士. (真的 in 认真的 does not
         // count: the word before 的 is 认真, and 真的 would split it.)
         let (from, prev) = word_before(cs, j)?;
@@ -702,7 +839,7 @@ impl ParticleChecker {
             return None;
         }
         let prev_text = &cs[from..j];
-        match self.which {
+        match which {
             Particle::Complement => {
                 let verb = matches!(prev.tag(), "v" | "vd" | "vi")
                     || word_matches(prev_text, 0, &["落实", "干", "抓", "办", "搞", "执行"])
@@ -757,41 +894,86 @@ impl ParticleChecker {
 
 impl Checker for ParticleChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
-        if !text.contains('的') {
-            return;
-        }
-        let ch = Chars::new(text);
-        let cs = &ch.cs;
-        for j in 1..cs.len() {
-            if cs[j] != DE {
+        let mut cs: Vec<u32> = Vec::with_capacity(DE_BEFORE + DE_AFTER + 1);
+        let mut offs: Vec<usize> = Vec::with_capacity(DE_BEFORE + DE_AFTER + 2);
+        for b in memchr::memmem::find_iter(text.as_bytes(), "的".as_bytes()) {
+            let (before, after) = (&text[..b], &text[b + 3..]);
+            let wanted = |w: Particle| match w {
+                Particle::Complement => starts_like_complement(after),
+                Particle::Adverbial => ends_with_adverbial(before),
+            };
+            if !self.rules.iter().any(|(w, _)| wanted(*w)) {
                 continue;
             }
-            let Some((from, to, right)) = self.judge(cs, j) else {
+            // Decode just the neighbourhood; `judge` never looks further.
+            cs.clear();
+            offs.clear();
+            let from = before
+                .char_indices()
+                .rev()
+                .take(DE_BEFORE)
+                .last()
+                .map_or(b, |(i, _)| i);
+            let mut end = from;
+            for (i, c) in text[from..].char_indices().take(DE_BEFORE + 1 + DE_AFTER) {
+                cs.push(c as u32);
+                offs.push(from + i);
+                end = from + i + c.len_utf8();
+            }
+            offs.push(end);
+            let j = text[from..b].chars().count();
+            if j == 0 {
                 continue;
-            };
-            let span = ch.span(from, to);
-            let mut fixed = cs[from..to].to_vec();
-            fixed[j - from] = right;
-            let replacement = to_string(&fixed);
-            let message = render(
-                &self.common.template,
-                &[
-                    ("match", &text[span.clone()]),
-                    ("replacement", &replacement),
-                ],
-            );
-            out.push(
-                Finding::new(
-                    &self.common.rule,
-                    self.common.severity,
-                    span.clone(),
-                    message,
-                )
-                .with_fix(
-                    ch.span(j, j + 1),
-                    char::from_u32(right).unwrap().to_string(),
-                ),
-            );
+            }
+            for (which, common) in &self.rules {
+                if !wanted(*which) {
+                    continue;
+                }
+                let Some((s, e, right)) = ParticleChecker::judge(*which, &cs, j) else {
+                    continue;
+                };
+                let span = offs[s]..offs[e];
+                let mut fixed = cs[s..e].to_vec();
+                fixed[j - s] = right;
+                let replacement = to_string(&fixed);
+                let message = render(
+                    &common.template,
+                    &[
+                        ("match", &text[span.clone()]),
+                        ("replacement", &replacement),
+                    ],
+                );
+                out.push(
+                    Finding::new(&common.rule, common.severity, span, message).with_fix(
+                        offs[j]..offs[j + 1],
+                        char::from_u32(right).unwrap().to_string(),
+                    ),
+                );
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adverbial_last_chars_cover_every_adverbial() {
+        for a in ADVERBIALS {
+            let last = a.chars().next_back().unwrap();
+            assert!(ADVERBIAL_LAST.contains(&last), "{a}");
+            assert!(ends_with_adverbial(&format!("要{a}")));
+        }
+        assert!(!ends_with_adverbial("我们"));
+        assert!(!ends_with_adverbial(""));
+    }
+
+    #[test]
+    fn numerals_match_the_shared_list() {
+        for c in NUMERALS.chars() {
+            assert!(is_numeral(c as u32), "{c}");
+        }
+        assert!(!is_numeral('学' as u32));
     }
 }
