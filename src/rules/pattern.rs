@@ -89,14 +89,45 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
     })])
 }
 
-/// The literals every match of `pattern` starts with, if there are few and none
-/// is empty; `None` when the regex can start anywhere (a class, an anchor…).
+/// Literals at least one of which every match of `pattern` contains, if there
+/// are few and none is empty; `None` when no such set is found (the rule then
+/// runs on every paragraph). Leading parts that are not literal (`^\s*`, a class
+/// like `\p{Han}`) are skipped: whatever they match, the rest of the match still
+/// starts with one of the rest's prefix literals. Alternatives are handled one by
+/// one and their literals pooled.
 fn prefix_literals(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let hir = regex_syntax::parse(pattern).ok()?;
+    literals_within(&hir)
+}
+
+fn literals_within(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::{Hir, HirKind};
+    match hir.kind() {
+        HirKind::Alternation(branches) => {
+            let mut all = Vec::new();
+            for branch in branches {
+                all.extend(literals_within(branch)?);
+            }
+            Some(all)
+        }
+        HirKind::Capture(capture) => literals_within(&capture.sub),
+        HirKind::Concat(parts) => (0..parts.len()).find_map(|skip| {
+            let rest = Hir::concat(parts[skip..].to_vec());
+            match rest.kind() {
+                // The rest is itself an alternation or group: look inside it.
+                HirKind::Alternation(_) | HirKind::Capture(_) => literals_within(&rest),
+                _ => prefix_of(&rest),
+            }
+        }),
+        _ => prefix_of(hir),
+    }
+}
+
+fn prefix_of(hir: &regex_syntax::hir::Hir) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let mut extractor = Extractor::new();
     extractor.kind(ExtractKind::Prefix).limit_total(256);
-    let seq = extractor.extract(&hir);
+    let seq = extractor.extract(hir);
     let lits = seq.literals()?;
     if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
         return None;
@@ -307,7 +338,19 @@ mod tests {
             prefix_literals("《\\s*》").unwrap(),
             vec!["《".as_bytes().to_vec()]
         );
-        assert!(prefix_literals("[^a]b").is_none());
+        // A leading class is skipped: every match contains 乙.
+        assert_eq!(
+            prefix_literals("[^甲]乙").unwrap(),
+            vec!["乙".as_bytes().to_vec()]
+        );
+        assert!(prefix_literals("[^a]+").is_none());
+        let lits = prefix_literals("^\\s*(?:上一篇|下一篇)\\s*[:：]|^\\s*阅读全文$").unwrap();
+        for want in ["上一篇", "下一篇", "阅读全文"] {
+            assert!(
+                lits.iter().any(|l| l.starts_with(want.as_bytes())),
+                "{want} in {lits:?}"
+            );
+        }
         // Anchors are zero-width: matches still start with the literal.
         assert_eq!(
             prefix_literals("(?m)^上一篇").unwrap(),
@@ -337,5 +380,27 @@ mod tests {
         assert_eq!(err.line, 7);
         assert!(err.message.contains("正则表达式无效"), "{err}");
         assert_eq!(err.column, 16, "{err}"); // the unclosed `(`
+    }
+}
+
+#[cfg(test)]
+mod gate_tests {
+    use super::prefix_literals;
+    use crate::config::load_rules;
+    use crate::ProjectConfig;
+
+    /// Every built-in pattern rule has prefix literals, so the gate skips it on
+    /// paragraphs that cannot match: one ungated regex costs a full scan of
+    /// every paragraph.
+    #[test]
+    fn every_builtin_pattern_rule_is_gated() {
+        let specs = load_rules(&ProjectConfig::default()).unwrap();
+        let ungated: Vec<String> = specs
+            .iter()
+            .filter(|s| s.kind == "pattern")
+            .filter(|s| prefix_literals(s.pattern.as_ref().unwrap().get_ref()).is_none())
+            .map(|s| s.id.to_string())
+            .collect();
+        assert!(ungated.is_empty(), "ungated: {ungated:?}");
     }
 }
