@@ -118,29 +118,31 @@ pub fn run(args: CheckArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let threads = args.threads.unwrap_or(0);
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool,
-        Err(e) => {
-            eprintln!("error: cannot start worker threads: {e}");
-            return EXIT_ERROR;
-        }
-    };
     let configs = Configs::default();
     let failed = std::sync::atomic::AtomicBool::new(false);
-    let mut reports: Vec<FileReport> = pool.install(|| {
-        inputs
-            .par_iter()
-            .filter_map(|input| match check_input(input, &args, &configs) {
-                Ok(report) => report,
-                Err(message) => {
-                    eprintln!("{message}");
-                    failed.store(true, std::sync::atomic::Ordering::Relaxed);
-                    None
-                }
-            })
-            .collect()
-    });
+    let check = |input: &Input| match check_input(input, &args, &configs) {
+        Ok(report) => report,
+        Err(message) => {
+            eprintln!("{message}");
+            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+            None
+        }
+    };
+    // One document (or -j 1) is checked on this thread: starting a pool costs
+    // more than it saves.
+    let threads = args.threads.unwrap_or(0);
+    let mut reports: Vec<FileReport> = if inputs.len() <= 1 || threads == 1 {
+        inputs.iter().filter_map(check).collect()
+    } else {
+        let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+            Ok(pool) => pool,
+            Err(e) => {
+                eprintln!("error: cannot start worker threads: {e}");
+                return EXIT_ERROR;
+            }
+        };
+        pool.install(|| inputs.par_iter().filter_map(check).collect())
+    };
     reports.sort_by(|a, b| a.path.cmp(&b.path));
     let default_rules = configs.for_dir(&args.rules, Path::new("."));
     let passage_rule = default_rules
