@@ -35,16 +35,21 @@ pub struct TestRulesArgs {
     pub packs: Vec<PathBuf>,
 }
 
-pub fn list(args: RulesArgs) -> u8 {
-    let rules = match args
-        .rules
-        .rules_for(&std::env::current_dir().unwrap_or_default())
-    {
-        Ok((_, rules)) => rules,
+/// The rules that apply in the current directory, or `None` after printing why
+/// the configuration is invalid.
+fn rules_here(options: &RuleOptions) -> Option<std::sync::Arc<gwlint::RuleSet>> {
+    match options.rules_for(&std::env::current_dir().unwrap_or_default()) {
+        Ok((_, rules)) => Some(rules),
         Err(e) => {
             print_config_errors(&e);
-            return EXIT_ERROR;
+            None
         }
+    }
+}
+
+pub fn list(args: RulesArgs) -> u8 {
+    let Some(rules) = rules_here(&args.rules) else {
+        return EXIT_ERROR;
     };
     if args.markdown {
         print!("{}", markdown_table(rules.rules(), args.all));
@@ -87,15 +92,8 @@ pub fn markdown_table(specs: &[gwlint::config::RuleSpec], all: bool) -> String {
 }
 
 pub fn explain(args: ExplainArgs) -> u8 {
-    let rules = match args
-        .rules
-        .rules_for(&std::env::current_dir().unwrap_or_default())
-    {
-        Ok((_, rules)) => rules,
-        Err(e) => {
-            print_config_errors(&e);
-            return EXIT_ERROR;
-        }
+    let Some(rules) = rules_here(&args.rules) else {
+        return EXIT_ERROR;
     };
     let Some(spec) = rules.rule(&args.id) else {
         let close: Vec<&str> = rules

@@ -15,12 +15,24 @@ const NAME_CHARS: usize = 40;
 struct Parsed<'a> {
     paras: Vec<Paragraph<'a>>,
     outline: Outline,
+    /// Paragraphs that are title lines of pieces; a compilation has two or more.
+    titles: Vec<usize>,
 }
 
 fn parse(text: &str) -> Parsed<'_> {
     let paras = paragraphs(text);
     let outline = build_outline(&paras);
-    Parsed { paras, outline }
+    let titles = outline
+        .breaks
+        .iter()
+        .filter(|b| b.kind == BreakKind::Title)
+        .map(|b| b.paragraph)
+        .collect();
+    Parsed {
+        paras,
+        outline,
+        titles,
+    }
 }
 
 /// Paragraph-leading headings (inline 一是… enumerations inside running text are
@@ -88,13 +100,7 @@ pub fn document_symbols(text: &str, map: &PositionMap<'_>) -> Vec<DocumentSymbol
         .roots()
         .filter(|&i| shown(&p.outline.headings[i]))
         .collect();
-    let titles: Vec<usize> = p
-        .outline
-        .breaks
-        .iter()
-        .filter(|b| b.kind == BreakKind::Title)
-        .map(|b| b.paragraph)
-        .collect();
+    let titles = &p.titles;
     if titles.len() < 2 {
         return roots
             .iter()
@@ -156,13 +162,7 @@ pub fn folding_ranges(text: &str) -> Vec<FoldingRange> {
     for h in p.outline.headings.iter().filter(|h| shown(h)) {
         fold(h.paragraph, h.section.end);
     }
-    let titles: Vec<usize> = p
-        .outline
-        .breaks
-        .iter()
-        .filter(|b| b.kind == BreakKind::Title)
-        .map(|b| b.paragraph)
-        .collect();
+    let titles = &p.titles;
     if titles.len() >= 2 {
         for (n, &start) in titles.iter().enumerate() {
             fold(start, titles.get(n + 1).copied().unwrap_or(p.paras.len()));
