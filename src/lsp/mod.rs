@@ -34,6 +34,7 @@ use text::{DocText, PositionMap};
 
 /// Runs the server on stdin/stdout until the client says exit.
 pub fn run_stdio() -> std::io::Result<()> {
+    limit_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -47,6 +48,17 @@ pub fn run_stdio() -> std::io::Result<()> {
     // Blocking lint tasks still running must not keep the process alive after exit.
     runtime.shutdown_timeout(Duration::from_millis(200));
     Ok(())
+}
+
+/// glibc gives each thread that allocates its own arena and keeps freed memory
+/// in it; a server whose lints hop between pool threads then holds several
+/// documents' worth of garbage. Two arenas are plenty for one writer's edits.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only adjusts allocator tuning; called before any thread starts.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
 
 /// Ends the process when the client sends `exit`. tower-lsp stops serving after
