@@ -30,6 +30,8 @@ pub struct PatternChecker {
     replace: Vec<String>,
     not_before: Option<Regex>,
     not_after: Option<Regex>,
+    /// No capture groups and no `$` in `replace`: matches need no captures.
+    plain: bool,
 }
 
 /// All pattern rules of a rule set, behind one literal prefilter. Each regex whose
@@ -76,7 +78,12 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
     let gate = if literals.is_empty() {
         None
     } else {
-        aho_corasick::AhoCorasick::new(&literals).ok()
+        // A DFA: the gate runs over every paragraph, and a DFA's overlapping
+        // search is one table lookup per byte (the gate is small, so is the table).
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&literals)
+            .ok()
     };
     if gate.is_none() {
         always = (0..rules.len()).collect();
@@ -183,7 +190,9 @@ fn build_one(spec: &RuleSpec) -> Result<PatternChecker, ConfigError> {
         .as_ref()
         .map(|p| compile(spec, p))
         .transpose()?;
+    let plain = regex.captures_len() == 1 && spec.replace.iter().all(|t| !t.contains('$'));
     Ok(PatternChecker {
+        plain,
         rule: spec.id.clone(),
         severity: spec.severity,
         template: spec.message.clone(),
@@ -245,8 +254,37 @@ impl PatternChecker {
     }
 }
 
+impl PatternChecker {
+    /// The path for rules without groups: `find_iter` spares the regex engine
+    /// the capture-resolving pass, and with no `$` in the templates every
+    /// replacement is the template itself, so the findings are the same.
+    fn check_plain(&self, text: &str, out: &mut Vec<Finding>) {
+        for m in self.regex.find_iter(text) {
+            let span = m.range();
+            if span.is_empty() || self.vetoed(text, &span) {
+                continue;
+            }
+            let matched = &text[span.clone()];
+            let mut vars: Vec<(&str, &str)> = vec![("match", matched)];
+            if let Some(r) = self.replace.first() {
+                vars.push(("replacement", r));
+            }
+            let message = render(&self.template, &vars);
+            let mut finding = Finding::new(&self.rule, self.severity, span, message);
+            for r in &self.replace {
+                finding = finding.with_replacement(r.clone());
+            }
+            out.push(finding);
+        }
+    }
+}
+
 impl Checker for PatternChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        if self.plain {
+            self.check_plain(text, out);
+            return;
+        }
         for caps in self.regex.captures_iter(text) {
             let whole = caps.get(0).expect("group 0 always matches");
             let span = match self.hit_groups.iter().find_map(|&g| caps.get(g)) {
