@@ -77,28 +77,6 @@ impl Common {
     }
 }
 
-fn collect<T>(
-    specs: &[RuleSpec],
-    one: impl Fn(&RuleSpec) -> Result<T, ConfigError>,
-) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>>
-where
-    T: Checker + 'static,
-{
-    let mut out: Vec<Box<dyn Checker>> = Vec::new();
-    let mut errors = Vec::new();
-    for spec in specs {
-        match one(spec) {
-            Ok(c) => out.push(Box::new(c)),
-            Err(e) => errors.push(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
-}
-
 // ---- typo.idiom ------------------------------------------------------------------
 
 /// Cost (in log-probability) of assuming the writer slipped this way.
@@ -128,7 +106,7 @@ pub struct IdiomChecker {
 }
 
 pub fn build_idiom(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
-    collect(specs, |spec| {
+    super::build_each(specs, |spec| {
         spec.expect_params(&["threshold"])?;
         Ok(IdiomChecker {
             common: Common::new(spec),
@@ -471,7 +449,7 @@ pub struct WordChecker {
 }
 
 pub fn build_word(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
-    collect(specs, |spec| {
+    super::build_each(specs, |spec| {
         spec.expect_params(&["threshold", "strong", "min_freq"])?;
         if spec.severity == Severity::Error {
             return Err(spec.error(
