@@ -95,15 +95,17 @@ fn build_dictionary(specs: &[RuleSpec]) -> Result<Option<DictionaryChecker>, Vec
     if patterns.is_empty() {
         return Ok(None);
     }
-    // A full DFA: several MB for thousands of entries. Scanning every byte with
-    // it thrashes the cache next to the other rules' tables, so the scan is
-    // gated by `pairs` (8 KB, stays in L1) and the DFA only runs anchored at
-    // the few positions whose two characters start some entry.
+    // Scanning every byte with an automaton of thousands of entries thrashes the
+    // cache next to the other rules' tables, so the scan is gated by `pairs`
+    // (8 KB, stays in L1) and the automaton only runs anchored at the few
+    // positions whose two characters start some entry. With the gate, a compact
+    // NFA is as fast as a full DFA, and builds in a fraction of the time: the
+    // 8 MB DFA took ~60 ms to build, more than checking a 60 KB file.
     let pairs = pair_set(patterns.iter().copied());
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
         .start_kind(aho_corasick::StartKind::Both)
-        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
         .prefilter(false)
         .build(&patterns)
         .map_err(|e| vec![specs[0].error(specs[0].span.clone(), format!("无法构建词典：{e}"))])?;
