@@ -392,3 +392,28 @@ fn document_symbols_and_folding_on_a_corpus_file() {
     );
     c.shutdown();
 }
+
+#[test]
+fn code_actions_are_not_offered_from_a_stale_lint() {
+    let (_dir, root_uri, uri) = project();
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], Some(&root_uri), json!({"debounceMs": 1500}));
+    c.open(&uri, "plaintext", "县城管局要加强管理。\n");
+    let diags = c.diagnostics(&uri, Some(1));
+    // Typing moves the text on; until version 2 is linted, fixes computed on
+    // version 1 would land in the wrong place.
+    c.change(&uri, 2, json!([{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "text": "我们"}]));
+    let stale = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": diags[0]["range"], "context": {"diagnostics": diags}}),
+    );
+    assert!(stale.is_null(), "{stale}");
+    let fresh = c.diagnostics(&uri, Some(2));
+    assert_eq!(ranges(&fresh), vec![("terms".into(), 0, 2, 0, 6)]);
+    let actions = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": fresh[0]["range"], "context": {"diagnostics": fresh}}),
+    );
+    assert!(actions.as_array().is_some_and(|a| !a.is_empty()));
+    c.shutdown();
+}

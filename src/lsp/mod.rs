@@ -692,6 +692,12 @@ impl LanguageServer for Backend {
         let Some(snap) = self.snapshot(&uri) else {
             return Ok(None);
         };
+        // Edits computed on an older text would land in the wrong place; the
+        // client asks again once the new diagnostics arrive.
+        let current = self.lock().docs.get(&uri).map(|d| d.version);
+        if current != Some(snap.version) {
+            return Ok(None);
+        }
         let enc = self.lock().encoding;
         let map = PositionMap::new(&snap.text, enc);
         let start = map.offset(params.range.start);
@@ -746,7 +752,6 @@ impl LanguageServer for Backend {
                 CodeActionOrCommand::Command(_) => false,
             });
         }
-        let _ = snap.version;
         Ok(Some(actions))
     }
 
