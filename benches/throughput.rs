@@ -12,14 +12,30 @@ use gwlint::document::decode;
 use gwlint::{DocKind, ProjectConfig, RuleSet};
 use rayon::prelude::*;
 
-fn corpus_files() -> Vec<String> {
+fn corpus_dir() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let shared = root.join("../shared/corpus");
-    let dir = if shared.is_dir() {
+    if shared.is_dir() {
         shared
     } else {
         root.join("tests/fixtures/corpus")
-    };
+    }
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`).
+fn peak_rss() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l[6..].trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn corpus_files() -> Vec<String> {
+    let dir = corpus_dir();
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("corpus directory")
         .map(|e| e.unwrap().path())
@@ -147,7 +163,21 @@ fn main() {
     println!("dictionary + placeholder rules: {}", curated_ids.join(", "));
     measure("dictionary + placeholders", &curated, &files, 1);
     measure("dictionary + placeholders", &curated, &files, cores);
+    // One ~60 KB file with every rule, as `gwlint check FILE` does it: build the
+    // rules, then check (issue target: ≤ 50 ms), and the peak memory so far.
+    let start = Instant::now();
     let all = rules_where(|_| true);
+    let built = start.elapsed();
+    let (text, _) =
+        decode(&std::fs::read(corpus_dir().join("000_b6ef4dbc6134b96b.txt")).unwrap()).unwrap();
+    let n = all.check(&text, DocKind::Plain).len();
+    println!(
+        "one {:.0} KB file, all rules: {:.1} ms ({:.1} ms building the rules), {n} findings; peak RSS {}",
+        text.len() as f64 / 1e3,
+        start.elapsed().as_secs_f64() * 1e3,
+        built.as_secs_f64() * 1e3,
+        peak_rss()
+    );
     measure("all default rules", &all, &files, 1);
     measure("all default rules", &all, &files, cores);
 }

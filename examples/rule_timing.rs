@@ -1,33 +1,77 @@
-//! Times each enabled rule alone over the corpus (a profiling aid for rule authors).
-//! Run: `cargo run --release --example rule_timing [MB]`.
+//! Rule timing for rule authors.
+//!
+//! `cargo run --release --example rule_timing [MB]`: MB/s of each enabled rule
+//! alone over the corpus repeated to MB megabytes (default 5).
+//! `cargo run --release --example rule_timing MB PREFIX…`: the rules whose ids
+//! start with any PREFIX, together, as CPU time per byte (best of five runs, for
+//! a shared machine).
 use std::time::Instant;
 
 use gwlint::config::load_rules;
 use gwlint::{DocKind, ProjectConfig, RuleSet};
 
-fn main() {
-    let mb: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(5);
+fn corpus(mb: usize) -> String {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
-    let mut text = String::new();
-    let sources: Vec<String> = std::fs::read_dir(dir)
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|e| e.unwrap().path())
         .collect();
-    // GWLINT_TIMING_ONE=1: time on one corpus file repeated as separate documents.
-    let one = std::env::var_os("GWLINT_TIMING_ONE").is_some();
+    paths.sort();
+    let sources: Vec<String> = paths
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let mut text = String::new();
     while text.len() < mb * 1_000_000 {
         for s in &sources {
             text.push_str(s);
             text.push('\n');
         }
-        if one {
-            break;
-        }
     }
+    text
+}
+
+/// CPU seconds of the calling thread (Linux), falling back to wall time.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/stat")
+        .ok()
+        .and_then(|stat| {
+            let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split_whitespace().collect();
+            let ticks: f64 =
+                fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+            Some(ticks / 100.0)
+        })
+        .unwrap_or_else(|| std::time::UNIX_EPOCH.elapsed().unwrap().as_secs_f64())
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mb: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(5);
+    let prefixes = args.get(1..).unwrap_or_default();
+    let text = corpus(mb);
     let specs = load_rules(&ProjectConfig::default()).unwrap();
+    if !prefixes.is_empty() {
+        let chosen: Vec<_> = specs
+            .into_iter()
+            .filter(|s| s.enabled && prefixes.iter().any(|p| s.id.starts_with(p.as_str())))
+            .collect();
+        let ids: Vec<String> = chosen.iter().map(|s| s.id.to_string()).collect();
+        let rules = RuleSet::from_specs(chosen, &[]).unwrap();
+        let best = (0..5)
+            .map(|_| {
+                let start = cpu_seconds();
+                rules.check(&text, DocKind::Plain);
+                cpu_seconds() - start
+            })
+            .fold(f64::MAX, f64::min);
+        println!(
+            "{:.2} ns/byte of CPU time ({:.1} MB/s): {}",
+            best * 1e9 / text.len() as f64,
+            text.len() as f64 / 1e6 / best,
+            ids.join(", ")
+        );
+        return;
+    }
     let mut rows = Vec::new();
     for spec in specs.iter().filter(|s| s.enabled) {
         let rules = RuleSet::from_specs(vec![spec.clone()], &[]).unwrap();

@@ -470,10 +470,10 @@ fn fuzzy(id: u16) -> u32 {
     u32_at(SYL_FUZZY, id as usize)
 }
 
-pub fn shape_alike(a: u32, b: u32) -> bool {
-    let key = (a as u64) << 32 | b as u64;
-    let n = SHAPES.len() / 8;
-    let (mut lo, mut hi) = (0, n);
+/// Index of the first entry of the sorted `(char << 32 | look-alike)` table not
+/// below `key`.
+fn shapes_lower_bound(key: u64) -> usize {
+    let (mut lo, mut hi) = (0, SHAPES.len() / 8);
     while lo < hi {
         let mid = (lo + hi) / 2;
         if u64_at(SHAPES, mid) < key {
@@ -482,7 +482,13 @@ pub fn shape_alike(a: u32, b: u32) -> bool {
             hi = mid;
         }
     }
-    lo < n && u64_at(SHAPES, lo) == key
+    lo
+}
+
+pub fn shape_alike(a: u32, b: u32) -> bool {
+    let key = (a as u64) << 32 | b as u64;
+    let at = shapes_lower_bound(key);
+    at < SHAPES.len() / 8 && u64_at(SHAPES, at) == key
 }
 
 /// The strongest likeness between two different characters.
@@ -529,15 +535,7 @@ pub fn alikes(c: u32, mut f: impl FnMut(u32)) {
     }
     let key = (c as u64) << 32;
     let n = SHAPES.len() / 8;
-    let (mut lo, mut hi) = (0, n);
-    while lo < hi {
-        let mid = (lo + hi) / 2;
-        if u64_at(SHAPES, mid) < key {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
+    let mut lo = shapes_lower_bound(key);
     while lo < n && u64_at(SHAPES, lo) >> 32 == c as u64 {
         f(u64_at(SHAPES, lo) as u32);
         lo += 1;

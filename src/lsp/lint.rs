@@ -27,14 +27,6 @@ pub struct Linted {
     pub document_ms: f64,
 }
 
-fn hash_paragraph(text: &str) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    h.write(text.as_bytes());
-    h.write_usize(text.len());
-    h.finish()
-}
-
 impl ParagraphCache {
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -56,7 +48,7 @@ impl ParagraphCache {
             if para.text.is_empty() {
                 continue;
             }
-            let key = hash_paragraph(para.text);
+            let key = crate::rules::memo::hash_text(para.text);
             let local = match next.get(&key).or_else(|| self.entries.get(&key)) {
                 Some(hit) => hit.clone(),
                 None => {

@@ -762,7 +762,7 @@ impl LanguageServer for Backend {
         let Some((text, kind, enc)) = self.current_text(&params.text_document.uri) else {
             return Ok(None);
         };
-        let lintable = symbols::outline_text(&text, kind);
+        let lintable = kind.lintable(&text);
         let map = PositionMap::new(&text, enc);
         Ok(Some(DocumentSymbolResponse::Nested(
             symbols::document_symbols(&lintable, &map),
@@ -776,9 +776,7 @@ impl LanguageServer for Backend {
         let Some((text, kind, _)) = self.current_text(&params.text_document.uri) else {
             return Ok(None);
         };
-        Ok(Some(symbols::folding_ranges(&symbols::outline_text(
-            &text, kind,
-        ))))
+        Ok(Some(symbols::folding_ranges(&kind.lintable(&text))))
     }
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {

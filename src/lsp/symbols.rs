@@ -6,7 +6,7 @@
 use tower_lsp::lsp_types::{DocumentSymbol, FoldingRange, FoldingRangeKind, SymbolKind};
 
 use super::text::PositionMap;
-use crate::document::{paragraphs, DocKind, Paragraph};
+use crate::document::{paragraphs, Paragraph};
 use crate::outline::{build_outline, BreakKind, Heading, Outline};
 
 /// Characters of a heading's text shown as the symbol's name.
@@ -171,11 +171,6 @@ pub fn folding_ranges(text: &str) -> Vec<FoldingRange> {
     out.sort_by_key(|f| (f.start_line, std::cmp::Reverse(f.end_line)));
     out.dedup_by_key(|f| (f.start_line, f.end_line));
     out
-}
-
-/// The text symbols are computed from: Markdown is masked like for linting.
-pub fn outline_text(text: &str, kind: DocKind) -> std::borrow::Cow<'_, str> {
-    kind.lintable(text)
 }
 
 #[cfg(test)]

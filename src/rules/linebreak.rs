@@ -26,28 +26,15 @@ pub struct LineBreakChecker {
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
-    let mut out: Vec<Box<dyn Checker>> = Vec::new();
-    let mut errors = Vec::new();
-    for spec in specs {
-        let built = (|| {
-            spec.expect_params(&["heading_max"])?;
-            Ok::<_, ConfigError>(LineBreakChecker {
-                rule: spec.id.clone(),
-                severity: spec.severity,
-                template: spec.message.clone(),
-                heading_max: spec.param::<usize>("heading_max")?.unwrap_or(50),
-            })
-        })();
-        match built {
-            Ok(c) => out.push(Box::new(c)),
-            Err(e) => errors.push(e),
-        }
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    super::build_each(specs, |spec| {
+        spec.expect_params(&["heading_max"])?;
+        Ok(LineBreakChecker {
+            rule: spec.id.clone(),
+            severity: spec.severity,
+            template: spec.message.clone(),
+            heading_max: spec.param::<usize>("heading_max")?.unwrap_or(50),
+        })
+    })
 }
 
 /// A page number left at the end of a line by a PDF: "…营造 1".
