@@ -184,8 +184,8 @@ fn main() {
         ));
     }
     let mut idiom_bytes = Vec::with_capacity(idioms.len() * 20);
-    let mut ab = vec![0u8; 1 << (IDIOM_PAIR_BITS - 3)];
-    let mut cd = vec![0u8; 1 << (IDIOM_PAIR_BITS - 3)];
+    // One bitset per pair of positions (ab, ac, ad, bc, bd, cd), back to back.
+    let mut pairs6 = vec![0u8; 6 << (IDIOM_PAIR_BITS - 3)];
     let mut sub_keys: Vec<(u64, u32)> = Vec::new();
     // Four-character words common enough to be right as written: a window that
     // is one of them is skipped after one probe.
@@ -212,8 +212,10 @@ fn main() {
         for x in c.iter().chain(std::iter::once(f)) {
             idiom_bytes.extend_from_slice(&x.to_le_bytes());
         }
-        set_bit(&mut ab, hash::pair_index(c[0], c[1], IDIOM_PAIR_BITS));
-        set_bit(&mut cd, hash::pair_index(c[2], c[3], IDIOM_PAIR_BITS));
+        for (rel, &(x, y)) in hash::POSITION_PAIRS.iter().enumerate() {
+            let i = hash::pair_index(c[x], c[y], IDIOM_PAIR_BITS);
+            set_bit(&mut pairs6, rel << IDIOM_PAIR_BITS | i);
+        }
         for k in 0..4 {
             sub_keys.push((hash::masked_quad_key(&mixes(c), k), i as u32));
         }
@@ -221,8 +223,7 @@ fn main() {
         swap_keys.push((key, i as u32));
     }
     fs::write(out.join("idioms.bin"), &idiom_bytes).unwrap();
-    fs::write(out.join("idiom_ab.bin"), &ab).unwrap();
-    fs::write(out.join("idiom_cd.bin"), &cd).unwrap();
+    fs::write(out.join("idiom_pairs.bin"), &pairs6).unwrap();
     // A Bloom-style bitset over the masked keys lets the scan reject almost
     // every window with one probe; survivors go to the hash tables.
     let mut sub_bits = vec![0u8; 1 << (SUB_BITS - 3)];

@@ -6,7 +6,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use crate::config::{load_rules, ConfigErrors, ProjectConfig, RuleSpec};
 use crate::document::{paragraphs, DocKind};
 use crate::finding::Finding;
-use crate::rules::{build_all, Checker, DocView};
+use crate::rules::{build_all, Checker, DocView, ParagraphInput};
 
 /// Built rules, ready to check any number of documents from any thread.
 pub struct RuleSet {
@@ -65,8 +65,9 @@ impl RuleSet {
         if text.trim().is_empty() {
             return out;
         }
+        let input = ParagraphInput::new(text);
         for checker in &self.checkers {
-            checker.check_paragraph(text, &mut out);
+            checker.check_input(&input, &mut out);
         }
         self.filter_allowed(text, &mut out);
         sort(&mut out);

@@ -29,6 +29,10 @@ pub fn pair_index(a: u32, b: u32, bits: u32) -> usize {
     (x >> (64 - bits)) as usize
 }
 
+/// The six pairs of positions in a four-character idiom, in the order of the
+/// idiom pair bitsets.
+pub const POSITION_PAIRS: [(usize, usize); 6] = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)];
+
 /// Mixes a small token (a sound class, a character) into a finished key.
 #[inline(always)]
 pub fn with_token(key: u64, token: u32) -> u64 {

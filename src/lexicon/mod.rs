@@ -25,8 +25,7 @@ macro_rules! table {
 table!(WORDS, "words.bin");
 table!(WORD_PAIRS, "word_pairs.bin");
 table!(IDIOMS, "idioms.bin");
-table!(IDIOM_AB, "idiom_ab.bin");
-table!(IDIOM_CD, "idiom_cd.bin");
+table!(IDIOM_PAIRS, "idiom_pairs.bin");
 table!(IDIOM_SWAP, "idiom_swap.bin");
 table!(SUB_BITS, "idiom_subbits.bin");
 table!(KNOWN4, "known4.bin");
@@ -241,16 +240,23 @@ pub fn idiom_count() -> usize {
     IDIOMS.len() / 20
 }
 
-/// Some idiom starts with the pair `a b` (may be a false positive).
+/// Bit `k` set: some idiom may share with `w` the three characters at the
+/// positions other than `k` (each of their three pairs occurs at those
+/// positions in some idiom; false positives possible, never false
+/// negatives). A window can only be one slip at `k` from an idiom if bit `k`
+/// is set. The six pair bitsets together stay in the L2 cache.
 #[inline(always)]
-pub fn idiom_head(a: u32, b: u32) -> bool {
-    bit(IDIOM_AB, hash::pair_index(a, b, meta::IDIOM_PAIR_BITS))
-}
-
-/// Some idiom ends with the pair `c d` (may be a false positive).
-#[inline(always)]
-pub fn idiom_tail(c: u32, d: u32) -> bool {
-    bit(IDIOM_CD, hash::pair_index(c, d, meta::IDIOM_PAIR_BITS))
+pub fn idiom_slip_positions(w: &[u32; 4]) -> u8 {
+    let pair = |rel: usize| {
+        let (x, y) = hash::POSITION_PAIRS[rel];
+        let i = hash::pair_index(w[x], w[y], meta::IDIOM_PAIR_BITS);
+        bit(IDIOM_PAIRS, rel << meta::IDIOM_PAIR_BITS | i)
+    };
+    let [ab, ac, ad, bc, bd, cd] = [0, 1, 2, 3, 4, 5].map(pair);
+    (bc & bd & cd) as u8
+        | ((ac & ad & cd) as u8) << 1
+        | ((ab & ad & bd) as u8) << 2
+        | ((ab & ac & bc) as u8) << 3
 }
 
 /// The order-free key of four characters.
@@ -603,7 +609,10 @@ mod tests {
         let mut found = Vec::new();
         idioms_differing_at(&w, 3, |id| found.push(id.chars));
         assert!(found.contains(&cs("再接再厉").try_into().unwrap()));
-        assert!(idiom_head(w[0], w[1]));
+        assert_ne!(idiom_slip_positions(&w) & 1 << 3, 0);
+        // A window far from every idiom passes no position.
+        let far: [u32; 4] = cs("的了吗呢").try_into().unwrap();
+        assert_eq!(idiom_slip_positions(&far), 0);
         let w: [u32; 4] = cs("争胜好强").try_into().unwrap();
         let key = swap_key(&w);
         assert!(swap_maybe(key));

@@ -7,55 +7,10 @@
 
 use std::sync::Arc;
 
-use super::Checker;
+use super::{CharOffsets as Chars, Checker, ParagraphInput};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
 use crate::lexicon::{self as lex, hash, Alike};
-
-/// A paragraph as characters with byte offsets (`offs[i]..offs[i + 1]` is char i).
-struct Chars {
-    cs: Vec<u32>,
-    offs: Vec<usize>,
-}
-
-impl Chars {
-    fn new(text: &str) -> Chars {
-        let mut cs = Vec::with_capacity(text.len() / 3 + 1);
-        let mut offs = Vec::with_capacity(text.len() / 3 + 2);
-        for (i, c) in text.char_indices() {
-            cs.push(c as u32);
-            offs.push(i);
-        }
-        offs.push(text.len());
-        Chars { cs, offs }
-    }
-
-    fn han(&self, i: usize) -> bool {
-        i < self.cs.len() && lex::is_han(self.cs[i])
-    }
-
-    fn span(&self, from: usize, to: usize) -> std::ops::Range<usize> {
-        self.offs[from]..self.offs[to]
-    }
-
-    /// Start of the run of Han characters containing `i`, looking back at most `max`.
-    fn run_start(&self, i: usize, max: usize) -> usize {
-        let mut s = i;
-        while s > 0 && i - s < max && self.han(s - 1) {
-            s -= 1;
-        }
-        s
-    }
-
-    /// End (exclusive) of the Han run from `i`, looking ahead at most `max`.
-    fn run_end(&self, i: usize, max: usize) -> usize {
-        let mut e = i;
-        while e < self.cs.len() && e - i < max && self.han(e) {
-            e += 1;
-        }
-        e
-    }
-}
 
 fn to_string(cs: &[u32]) -> String {
     cs.iter().filter_map(|&c| char::from_u32(c)).collect()
@@ -250,10 +205,15 @@ impl IdiomChecker {
 
 impl Checker for IdiomChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        self.check_input(&ParagraphInput::new(text), out);
+    }
+
+    fn check_input(&self, para: &ParagraphInput<'_>, out: &mut Vec<Finding>) {
+        let text = para.text;
         if text.len() < 12 {
             return;
         }
-        let ch = Chars::new(text);
+        let ch = para.chars();
         let cs = &ch.cs;
         let mut hits: Vec<IdiomHit> = Vec::new();
         // Per-character hash contributions, each shared by four windows.
@@ -276,7 +236,7 @@ impl Checker for IdiomChecker {
             }
             let s = i - 3;
             let w = [cs[s], cs[s + 1], cs[s + 2], cs[s + 3]];
-            let (ab, cd) = (lex::idiom_head(w[0], w[1]), lex::idiom_tail(w[2], w[3]));
+            let gates = lex::idiom_slip_positions(&w);
             let slots = [
                 hash::at_slot(mix[s], 0),
                 hash::at_slot(mix[s + 1], 1),
@@ -288,12 +248,12 @@ impl Checker for IdiomChecker {
                 .wrapping_add(slots[2])
                 .wrapping_add(slots[3]);
             let win = windows.len() as u32;
-            // An idiom one slip away keeps its head pair (slip at 2, 3) or its
-            // tail pair (slip at 0, 1), and its character at the slip sounds
-            // or looks like the written one (or copies a neighbour, 学学相长).
+            // An idiom one slip away at k keeps the other three characters
+            // (the pair gates), and its character at k sounds or looks like
+            // the written one (or copies a neighbour, 学学相长).
             for k in 0..4 {
                 let c = w[k];
-                if !(if k < 2 { cd } else { ab }) || is_numeral(c) {
+                if gates & 1 << k == 0 || is_numeral(c) {
                     continue;
                 }
                 let mk = hash::lite(
@@ -346,7 +306,7 @@ impl Checker for IdiomChecker {
                 }
             }
             let swap = win.swap.then_some(win.swap_key);
-            if let Some(hit) = self.evaluate(&ch, s, &w, &positions[..np], swap) {
+            if let Some(hit) = self.evaluate(ch, s, &w, &positions[..np], swap) {
                 hits.push(hit);
             }
         }
@@ -501,10 +461,15 @@ impl WordChecker {
 
 impl Checker for WordChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        self.check_input(&ParagraphInput::new(text), out);
+    }
+
+    fn check_input(&self, para: &ParagraphInput<'_>, out: &mut Vec<Finding>) {
+        let text = para.text;
         if text.len() < 6 {
             return;
         }
-        let ch = Chars::new(text);
+        let ch = para.chars();
         let cs = &ch.cs;
         let n = cs.len();
         // joined[i]: chars i and i+1 are Han and may be inside one word. One
@@ -529,7 +494,7 @@ impl Checker for WordChecker {
             if in_set(FUNCTION_CHARS, cs[i]) || in_set(FUNCTION_CHARS, cs[i + 1]) {
                 continue;
             }
-            if in_set(NUMERALS, cs[i]) || in_set(NUMERALS, cs[i + 1]) || self.name_like(&ch, i) {
+            if in_set(NUMERALS, cs[i]) || in_set(NUMERALS, cs[i + 1]) || self.name_like(ch, i) {
                 continue;
             }
             let l0 = ch.run_start(i, 3);

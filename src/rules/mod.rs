@@ -6,6 +6,7 @@ pub mod cjk;
 pub mod consistency;
 pub mod dictionary;
 pub mod duplicate;
+mod input;
 pub mod lexical;
 pub mod linebreak;
 pub mod memo;
@@ -18,6 +19,7 @@ pub mod residue;
 use crate::config::{ConfigError, RuleSpec};
 use crate::document::Paragraph;
 use crate::finding::Finding;
+pub use input::{CharOffsets, ParagraphInput};
 
 /// The whole document as document-level checkers see it.
 pub struct DocView<'a> {
@@ -31,6 +33,12 @@ pub trait Checker: Send + Sync {
     /// Findings in one paragraph, spans relative to `text`. Must depend on `text`
     /// alone: results are cached per paragraph.
     fn check_paragraph(&self, _text: &str, _out: &mut Vec<Finding>) {}
+
+    /// [`Checker::check_paragraph`] with the analyses other kinds may already
+    /// have made of this paragraph; kinds that use them override this.
+    fn check_input(&self, para: &ParagraphInput<'_>, out: &mut Vec<Finding>) {
+        self.check_paragraph(para.text, out);
+    }
 
     /// Findings that need the whole document, spans absolute.
     fn check_document(&self, _doc: &DocView<'_>, _out: &mut Vec<Finding>) {}
