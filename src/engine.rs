@@ -159,15 +159,13 @@ pub fn sort(findings: &mut Vec<Finding>) {
             ))
     });
     findings.dedup_by(|later, kept| {
-        let first_fix = |f: &Finding| {
-            f.fixes
-                .first()
-                .map(|x| (x.span.clone(), x.replacement.clone()))
-        };
+        fn first_fix(f: &Finding) -> Option<(&std::ops::Range<usize>, &str)> {
+            f.fixes.first().map(|x| (&x.span, x.replacement.as_str()))
+        }
         later.span == kept.span
             && (later.severity < kept.severity || first_fix(later) == first_fix(kept))
     });
-    let deletions: Vec<std::ops::Range<usize>> = findings
+    let mut deletions: Vec<std::ops::Range<usize>> = findings
         .iter()
         .filter_map(|f| f.fixes.first().filter(|fix| fix.replacement.is_empty()))
         .map(|fix| fix.span.clone())
@@ -176,18 +174,28 @@ pub fn sort(findings: &mut Vec<Finding>) {
     if deletions.is_empty() {
         return;
     }
+    // Sorted by start with a running maximum of the ends, so that each
+    // finding is tested against the deletions that can contain it, not all.
+    deletions.sort_unstable_by_key(|d| (d.start, d.end));
+    let mut reach = Vec::with_capacity(deletions.len());
+    let mut max_end = 0;
+    for d in &deletions {
+        max_end = max_end.max(d.end);
+        reach.push(max_end);
+    }
     findings.retain(|f| {
+        let starting_before = deletions.partition_point(|d| d.start <= f.span.start);
+        if starting_before == 0 || reach[starting_before - 1] < f.span.end {
+            return true;
+        }
         let own = f
             .fixes
             .first()
             .filter(|fix| fix.replacement.is_empty())
             .map(|fix| &fix.span);
-        !deletions.iter().any(|d| {
-            Some(d) != own
-                && d.start <= f.span.start
-                && f.span.end <= d.end
-                && d.len() > f.span.len()
-        })
+        !deletions[..starting_before]
+            .iter()
+            .any(|d| Some(d) != own && f.span.end <= d.end && d.len() > f.span.len())
     });
 }
 
@@ -223,5 +231,62 @@ mod tests {
         sort(&mut f);
         let ids: Vec<&str> = f.iter().map(|f| &*f.rule).collect();
         assert_eq!(ids, ["residue.prev-next", "placeholder.x"]);
+    }
+
+    /// The indexed containment test keeps exactly what a scan of every
+    /// deletion keeps, for random nests of spans.
+    #[test]
+    fn deletion_filter_matches_a_plain_scan() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..300 {
+            let mut f: Vec<Finding> = (0..next(12) + 1)
+                .map(|i| {
+                    let start = next(40);
+                    let f = finding(&format!("r{i}"), Severity::Warning, start..start + next(15));
+                    if next(3) == 0 {
+                        f.with_replacement("")
+                    } else {
+                        f.with_replacement("x")
+                    }
+                })
+                .collect();
+            // Distinct spans, so that only the containment step can drop one.
+            let mut seen = Vec::new();
+            f.retain(|f| {
+                let new = !seen.contains(&f.span);
+                seen.push(f.span.clone());
+                new
+            });
+            let deletions: Vec<_> = f
+                .iter()
+                .map(|f| f.fixes[0].clone())
+                .filter(|x| x.replacement.is_empty() && !x.span.is_empty())
+                .map(|x| x.span)
+                .collect();
+            let mut expected: Vec<String> = f
+                .iter()
+                .filter(|f| {
+                    let own = Some(&f.fixes[0].span).filter(|_| f.fixes[0].replacement.is_empty());
+                    !deletions.iter().any(|d| {
+                        Some(d) != own
+                            && d.start <= f.span.start
+                            && f.span.end <= d.end
+                            && d.len() > f.span.len()
+                    })
+                })
+                .map(|f| f.rule.to_string())
+                .collect();
+            sort(&mut f);
+            let mut kept: Vec<String> = f.iter().map(|f| f.rule.to_string()).collect();
+            expected.sort();
+            kept.sort();
+            assert_eq!(kept, expected);
+        }
     }
 }

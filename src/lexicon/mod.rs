@@ -247,12 +247,14 @@ pub fn idiom_count() -> usize {
 /// is set. The six pair bitsets together stay in the L2 cache.
 #[inline(always)]
 pub fn idiom_slip_positions(w: &[u32; 4]) -> u8 {
-    let pair = |rel: usize| {
+    #[inline(always)]
+    fn pair(w: &[u32; 4], rel: usize) -> bool {
         let (x, y) = hash::POSITION_PAIRS[rel];
         let i = hash::pair_index(w[x], w[y], meta::IDIOM_PAIR_BITS);
         bit(IDIOM_PAIRS, rel << meta::IDIOM_PAIR_BITS | i)
-    };
-    let [ab, ac, ad, bc, bd, cd] = [0, 1, 2, 3, 4, 5].map(pair);
+    }
+    let (ab, ac, ad) = (pair(w, 0), pair(w, 1), pair(w, 2));
+    let (bc, bd, cd) = (pair(w, 3), pair(w, 4), pair(w, 5));
     (bc & bd & cd) as u8
         | ((ac & ad & cd) as u8) << 1
         | ((ab & ad & bd) as u8) << 2
