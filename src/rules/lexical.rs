@@ -472,21 +472,28 @@ impl Checker for WordChecker {
         let ch = para.chars();
         let cs = &ch.cs;
         let n = cs.len();
-        // joined[i]: chars i and i+1 are Han and may be inside one word. One
-        // probe per character, in a loop without branches, so the bitset's
-        // cache misses overlap.
-        let joined: Vec<bool> = cs
-            .windows(2)
-            .map(|p| lex::is_han(p[0]) & lex::is_han(p[1]) && lex::pair_in_word(p[0], p[1]))
-            .collect();
-        let mut last_end = 0;
+        // joined(i): chars i and i+1 are Han and may be inside one word. A
+        // pair is a candidate when both of its characters are stranded: no
+        // word can contain either together with a neighbour. One pass, one
+        // bitset probe per character and no unpredictable branches, so the
+        // probes' cache misses overlap.
+        let joined = |i: usize| {
+            i + 1 < n
+                && (lex::is_han(cs[i]) & lex::is_han(cs[i + 1]))
+                && lex::pair_in_word(cs[i], cs[i + 1])
+        };
+        let mut stranded: Vec<usize> = Vec::new();
+        let (mut before, mut at) = (false, joined(0));
         for i in 0..n.saturating_sub(1) {
-            if !(ch.han(i) && ch.han(i + 1)) || i < last_end {
-                continue;
+            let after = joined(i + 1);
+            if lex::is_han(cs[i]) & lex::is_han(cs[i + 1]) & !(before | at | after) {
+                stranded.push(i);
             }
-            // Both characters must be stranded: no word can contain either
-            // together with a neighbour.
-            if joined[i] || (i > 0 && joined[i - 1]) || (i + 2 < n && joined[i + 1]) {
+            (before, at) = (at, after);
+        }
+        let mut last_end = 0;
+        for i in stranded {
+            if i < last_end {
                 continue;
             }
             // Function characters strand themselves all the time (把他, 在此)
@@ -499,8 +506,12 @@ impl Checker for WordChecker {
             }
             let l0 = ch.run_start(i, 3);
             let r1 = ch.run_end(i + 2, 3);
-            let mut ctx: Vec<u32> = cs[l0..r1].to_vec();
-            let orig = lex::best_path(&ctx);
+            // At most three characters each side of the pair.
+            let mut buf = [0u32; 8];
+            let ctx = &mut buf[..r1 - l0];
+            ctx.copy_from_slice(&cs[l0..r1]);
+            // Best by the corrected text's probability; the text as written
+            // is scored only if some candidate survives.
             let mut best: Option<(f32, usize, u32)> = None;
             for k in [i, i + 1] {
                 let other = if k == i { cs[i + 1] } else { cs[i] };
@@ -522,15 +533,15 @@ impl Checker for WordChecker {
                         return;
                     }
                     ctx[k - l0] = x;
-                    let fixed = lex::best_path(&ctx) - substitution_penalty(kind);
+                    let fixed = lex::best_path(ctx) - substitution_penalty(kind);
                     ctx[k - l0] = cs[k];
-                    let m = fixed - orig;
-                    if best.is_none_or(|b| m > b.0) {
-                        best = Some((m, k, x));
+                    if best.is_none_or(|b| fixed > b.0) {
+                        best = Some((fixed, k, x));
                     }
                 });
             }
-            let Some((margin, k, x)) = best else { continue };
+            let Some((fixed, k, x)) = best else { continue };
+            let margin = fixed - lex::best_path(ctx);
             if margin < self.threshold {
                 continue;
             }
