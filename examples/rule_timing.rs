@@ -3,8 +3,8 @@
 //! `cargo run --release --example rule_timing [MB]`: MB/s of each enabled rule
 //! alone over the corpus repeated to MB megabytes (default 5).
 //! `cargo run --release --example rule_timing MB PREFIX…`: the rules whose ids
-//! start with any PREFIX, together, as CPU time per byte (best of five runs, for
-//! a shared machine).
+//! start with any PREFIX (or equal ID, written `ID$`), together, as CPU time
+//! per byte (best of five runs, for a shared machine).
 use std::time::Instant;
 
 use gwlint::config::load_rules;
@@ -44,6 +44,14 @@ fn cpu_seconds() -> f64 {
         .unwrap_or_else(|| std::time::UNIX_EPOCH.elapsed().unwrap().as_secs_f64())
 }
 
+/// `PREFIX` selects ids starting with it; `ID$` selects that id alone.
+fn selects(pattern: &str, id: &str) -> bool {
+    match pattern.strip_suffix('$') {
+        Some(exact) => id == exact,
+        None => id.starts_with(pattern),
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mb: usize = args.first().and_then(|a| a.parse().ok()).unwrap_or(5);
@@ -53,7 +61,7 @@ fn main() {
     if !prefixes.is_empty() {
         let chosen: Vec<_> = specs
             .into_iter()
-            .filter(|s| s.enabled && prefixes.iter().any(|p| s.id.starts_with(p.as_str())))
+            .filter(|s| s.enabled && prefixes.iter().any(|p| selects(p, &s.id)))
             .collect();
         let ids: Vec<String> = chosen.iter().map(|s| s.id.to_string()).collect();
         let rules = RuleSet::from_specs(chosen, &[]).unwrap();
