@@ -62,16 +62,21 @@ impl RuleSet {
     /// sorted by position. A pure function of `text`, so callers may cache it.
     pub fn check_paragraph(&self, text: &str) -> Vec<Finding> {
         let mut out = Vec::new();
+        self.collect_paragraph(text, &mut out);
+        sort(&mut out);
+        out
+    }
+
+    /// Appends the paragraph-local findings of `text` to `out`, unsorted.
+    fn collect_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
         if text.trim().is_empty() {
-            return out;
+            return;
         }
         let input = ParagraphInput::new(text);
         for checker in &self.checkers {
-            checker.check_input(&input, &mut out);
+            checker.check_input(&input, out);
         }
-        self.filter_allowed(text, &mut out);
-        sort(&mut out);
-        out
+        self.filter_allowed(text, out);
     }
 
     /// Document-level findings (absolute spans).
@@ -106,11 +111,15 @@ impl RuleSet {
         let lintable = kind.lintable(text);
         let paras = paragraphs(&lintable);
         let mut out = Vec::new();
+        // One buffer for every paragraph; the single sort at the end also
+        // does the folding that `check_paragraph` does per paragraph.
+        let mut local = Vec::new();
         for para in &paras {
-            for mut f in self.check_paragraph(para.text) {
+            self.collect_paragraph(para.text, &mut local);
+            out.extend(local.drain(..).map(|mut f| {
                 f.shift(para.start);
-                out.push(f);
-            }
+                f
+            }));
         }
         let view = DocView {
             text: &lintable,
