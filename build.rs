@@ -21,7 +21,6 @@ const IDIOM_PAIR_BITS: u32 = 19;
 const NEAR_BITS_PER_KEY: usize = 10;
 /// Token of a character without readings (its look-alikes find it by itself).
 const CHAR_TOKEN: u32 = 1 << 31;
-const SUB_BITS: u32 = 23;
 const FREQ_MAX: u32 = (1 << 22) - 1;
 /// Chars kept per syllable for sound-alike candidate generation.
 const PER_SYLLABLE: usize = 48;
@@ -224,13 +223,6 @@ fn main() {
     }
     fs::write(out.join("idioms.bin"), &idiom_bytes).unwrap();
     fs::write(out.join("idiom_pairs.bin"), &pairs6).unwrap();
-    // A Bloom-style bitset over the masked keys lets the scan reject almost
-    // every window with one probe; survivors go to the hash tables.
-    let mut sub_bits = vec![0u8; 1 << (SUB_BITS - 3)];
-    for &(k, _) in &sub_keys {
-        set_bit(&mut sub_bits, (k >> (64 - SUB_BITS)) as usize);
-    }
-    fs::write(out.join("idiom_subbits.bin"), &sub_bits).unwrap();
     write_keyed(&out, "idiom_sub", &sub_keys);
     write_keyed(&out, "idiom_swapk", &swap_keys);
 
@@ -336,7 +328,7 @@ fn main() {
     // A window can only be a slip at position k of an idiom if the idiom's
     // masked key exists AND the written character sounds or looks like the
     // idiom's (alike() is never None for a reported substitution, except for
-    // a character doubled from its neighbour, which the masked bitset covers).
+    // a character doubled from its neighbour, which the scan looks up directly).
     // Sound classes are fuzzy syllable keys: the same syllable, a confusable
     // one, a look-alike's, or (idioms proper) a keyboard neighbour's all map
     // into the set of fuzzy keys stored for the idiom's character, so one
@@ -416,7 +408,6 @@ fn main() {
          pub const WORD_BITS: u32 = {bits};\n\
          pub const WORD_PAIR_BITS: u32 = {WORD_PAIR_BITS};\n\
          pub const IDIOM_PAIR_BITS: u32 = {IDIOM_PAIR_BITS};\n\
-         pub const SUB_BITS: u32 = {SUB_BITS};\n\
          pub const NEAR_BLOCK_BITS: u32 = {near_bits};\n\
          pub const SWAP_BLOCK_BITS: u32 = {swap_bits};\n\
          pub const CHAR_TOKEN: u32 = {CHAR_TOKEN};\n\

@@ -27,7 +27,6 @@ table!(WORD_PAIRS, "word_pairs.bin");
 table!(IDIOMS, "idioms.bin");
 table!(IDIOM_PAIRS, "idiom_pairs.bin");
 table!(IDIOM_SWAP, "idiom_swap.bin");
-table!(SUB_BITS, "idiom_subbits.bin");
 table!(KNOWN4, "known4.bin");
 table!(SUB_SLOTS, "idiom_sub.bin");
 table!(SWAP_SLOTS, "idiom_swapk.bin");
@@ -240,25 +239,29 @@ pub fn idiom_count() -> usize {
     IDIOMS.len() / 20
 }
 
-/// Bit `k` set: some idiom may share with `w` the three characters at the
-/// positions other than `k` (each of their three pairs occurs at those
-/// positions in some idiom; false positives possible, never false
-/// negatives). A window can only be one slip at `k` from an idiom if bit `k`
-/// is set. The six pair bitsets together stay in the L2 cache.
+/// Bit `rel` set: the pair of `w`'s characters at [`hash::POSITION_PAIRS`]`[rel]`
+/// occurs at those positions in some idiom (false positives possible, never
+/// false negatives). The six pair bitsets together stay in the L2 cache.
 #[inline(always)]
-pub fn idiom_slip_positions(w: &[u32; 4]) -> u8 {
+pub fn idiom_pairs(w: &[u32; 4]) -> u8 {
     #[inline(always)]
-    fn pair(w: &[u32; 4], rel: usize) -> bool {
+    fn pair(w: &[u32; 4], rel: usize) -> u8 {
         let (x, y) = hash::POSITION_PAIRS[rel];
         let i = hash::pair_index(w[x], w[y], meta::IDIOM_PAIR_BITS);
-        bit(IDIOM_PAIRS, rel << meta::IDIOM_PAIR_BITS | i)
+        (bit(IDIOM_PAIRS, rel << meta::IDIOM_PAIR_BITS | i) as u8) << rel
     }
-    let (ab, ac, ad) = (pair(w, 0), pair(w, 1), pair(w, 2));
-    let (bc, bd, cd) = (pair(w, 3), pair(w, 4), pair(w, 5));
-    (bc & bd & cd) as u8
-        | ((ac & ad & cd) as u8) << 1
-        | ((ab & ad & bd) as u8) << 2
-        | ((ab & ac & bc) as u8) << 3
+    pair(w, 0) | pair(w, 1) | pair(w, 2) | pair(w, 3) | pair(w, 4) | pair(w, 5)
+}
+
+/// Bit `k` set: some idiom may share with `w` the three characters at the
+/// positions other than `k`, because each of their three pairs passes
+/// [`idiom_pairs`]. A window can only be one slip at `k` from an idiom if bit
+/// `k` is set.
+#[inline(always)]
+pub fn idiom_slip_positions(pairs: u8) -> u8 {
+    let has = |rel: usize| pairs >> rel & 1;
+    let [ab, ac, ad, bc, bd, cd] = [0, 1, 2, 3, 4, 5].map(has);
+    (bc & bd & cd) | (ac & ad & cd) << 1 | (ab & ad & bd) << 2 | (ab & ac & bc) << 3
 }
 
 /// The order-free key of four characters.
@@ -307,7 +310,7 @@ fn sound_tokens(c: u32, mut f: impl FnMut(u32) -> bool) -> bool {
 /// Some idiom may have the masked key `mk` (see [`masked_key`]) with, at the
 /// masked position, a character that sounds or looks like `c` closely enough
 /// to be a slip (false positives possible, never false negatives; a character
-/// doubled from its neighbour is not covered: use [`masked_maybe`]).
+/// doubled from its neighbour is not covered).
 #[inline(always)]
 pub fn near_maybe(mk: u64, c: u32) -> bool {
     sound_tokens(c, |t| {
@@ -389,12 +392,6 @@ pub fn known_four_key(key: u64) -> bool {
             _ => i = (i + 1) & mask,
         }
     }
-}
-
-/// Some idiom may have this masked key (false positives possible).
-#[inline(always)]
-pub fn masked_maybe(key: u64) -> bool {
-    bit(SUB_BITS, (key >> (64 - meta::SUB_BITS)) as usize)
 }
 
 /// Idioms equal to `w` except at position `k` (verified, not hashed).
@@ -611,10 +608,10 @@ mod tests {
         let mut found = Vec::new();
         idioms_differing_at(&w, 3, |id| found.push(id.chars));
         assert!(found.contains(&cs("再接再厉").try_into().unwrap()));
-        assert_ne!(idiom_slip_positions(&w) & 1 << 3, 0);
+        assert_ne!(idiom_slip_positions(idiom_pairs(&w)) & 1 << 3, 0);
         // A window far from every idiom passes no position.
         let far: [u32; 4] = cs("的了吗呢").try_into().unwrap();
-        assert_eq!(idiom_slip_positions(&far), 0);
+        assert_eq!(idiom_slip_positions(idiom_pairs(&far)), 0);
         let w: [u32; 4] = cs("争胜好强").try_into().unwrap();
         let key = swap_key(&w);
         assert!(swap_maybe(key));

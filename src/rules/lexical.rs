@@ -85,17 +85,14 @@ struct Window {
 struct Probe {
     window: u32,
     k: u8,
-    /// The masked-key bitset (a doubled character), not the near-miss filter.
-    masked: bool,
     key: u64,
 }
 
 impl Probe {
-    fn new(window: u32, k: usize, key: u64, masked: bool) -> Probe {
+    fn new(window: u32, k: usize, key: u64) -> Probe {
         Probe {
             window,
             k: k as u8,
-            masked,
             key,
         }
     }
@@ -236,7 +233,8 @@ impl Checker for IdiomChecker {
             }
             let s = i - 3;
             let w = [cs[s], cs[s + 1], cs[s + 2], cs[s + 3]];
-            let gates = lex::idiom_slip_positions(&w);
+            let pairs = lex::idiom_pairs(&w);
+            let gates = lex::idiom_slip_positions(pairs);
             let slots = [
                 hash::at_slot(mix[s], 0),
                 hash::at_slot(mix[s + 1], 1),
@@ -248,6 +246,7 @@ impl Checker for IdiomChecker {
                 .wrapping_add(slots[2])
                 .wrapping_add(slots[3]);
             let win = windows.len() as u32;
+            let mut doubled = 0u8;
             // An idiom one slip away at k keeps the other three characters
             // (the pair gates), and its character at k sounds or looks like
             // the written one (or copies a neighbour, 学学相长).
@@ -261,30 +260,31 @@ impl Checker for IdiomChecker {
                         .wrapping_sub(slots[k])
                         .wrapping_add(hash::at_slot(hash::STAR_MIX, k)),
                 );
-                lex::near_keys(mk, c, |key| probes.push(Probe::new(win, k, key, false)));
+                // A character copied from its neighbour need not sound like
+                // the one it replaced: the pair gates are all the screening
+                // it gets (rare enough to look up directly).
                 if (k > 0 && w[k - 1] == c) || (k < 3 && w[k + 1] == c) {
-                    probes.push(Probe::new(win, k, mk, true));
+                    doubled |= 1 << k;
+                } else {
+                    lex::near_keys(mk, c, |key| probes.push(Probe::new(win, k, key)));
                 }
             }
-            // Swaps keep the character set.
+            // Swaps keep the character set, and the pair not swapped.
+            let swap_possible = pairs != 0;
             let swap_key = hash::set_key(&[set[s], set[s + 1], set[s + 2], set[s + 3]]);
             windows.push(Window {
                 start: s,
                 total,
                 swap_key,
-                swap: false,
-                positions: 0,
+                swap: swap_possible,
+                positions: doubled,
             });
         }
         for w in &mut windows {
-            w.swap = lex::swap_probe(w.swap_key);
+            w.swap = w.swap && lex::swap_probe(w.swap_key);
         }
         for p in &probes {
-            let hit = if p.masked {
-                lex::masked_maybe(p.key)
-            } else {
-                lex::near_probe(p.key)
-            };
+            let hit = lex::near_probe(p.key);
             windows[p.window as usize].positions |= (hit as u8) << p.k;
         }
         for win in &windows {
