@@ -8,31 +8,12 @@
 
 #[path = "../tests/common/lsp.rs"]
 mod lsp;
+#[path = "../tests/common/bigdoc.rs"]
+mod bigdoc;
 
 use std::time::Instant;
 
 use serde_json::json;
-
-fn document(target: usize) -> String {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
-    let mut sources: Vec<String> = std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
-    sources.sort();
-    let mut doc = String::new();
-    let mut n = 0;
-    while doc.len() < target {
-        let paras: Vec<&str> = sources[n % sources.len()].split('\n').collect();
-        let k = (n * 11) % paras.len();
-        for p in paras[k..].iter().chain(&paras[..k]) {
-            doc.push_str(p);
-            doc.push('\n');
-        }
-        n += 1;
-    }
-    doc
-}
 
 fn rss_kb(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -61,7 +42,7 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --all-targets` runs this binary
     // without it, as a quick smoke test on a small document.
     let smoke = !std::env::args().any(|a| a == "--bench");
-    let text = document(if smoke { 50_000 } else { 1_000_000 });
+    let text = bigdoc::document(if smoke { 50_000 } else { 1_000_000 });
     let lines = text.lines().count();
     let chars = text.chars().count();
     let mut c = lsp::LspClient::spawn(None);
@@ -96,8 +77,7 @@ fn main() {
     let edits = if smoke { 5 } else { 300 };
     for i in 0..edits {
         let version = 2 + i as i64;
-        let line = (i * 37) % lines;
-        let ch = ["的", "地", "X", "，", "布"][i % 5];
+        let (line, ch) = bigdoc::edit(i, lines);
         let t = Instant::now();
         c.change(uri, version, json!([{"range": {"start": {"line": line, "character": 1}, "end": {"line": line, "character": 1}}, "text": ch}]));
         c.diagnostics(uri, Some(version));
