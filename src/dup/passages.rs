@@ -462,7 +462,11 @@ fn pieces(stream: &Stream, prints: &[&ParagraphPrints], k: usize, long: u32) -> 
     let s = &stream.chars;
     let n = s.len() as u32;
     let k = k as u32;
-    let mut seen: PrehashedMap<u64, Slots> = PrehashedMap::default();
+    // Sized for every fingerprint up front: growing it rehashes a table that
+    // does not fit in cache several times.
+    let total: usize = prints.iter().map(|p| p.prints.len()).sum();
+    let mut seen: PrehashedMap<u64, Slots> =
+        PrehashedMap::with_capacity_and_hasher(total, Default::default());
     // Diagonal → end (in `b`) of the last piece found on it.
     let mut diag_end: PrehashedMap<u32, u32> = PrehashedMap::default();
     let mut covered_until = 0u32;
