@@ -10,10 +10,10 @@
 //! Run: `cargo bench --bench lsp_latency`; with `LSP_BENCH_DISABLE=typo.idiom,typo.word`
 //! the lexicon rules are switched off (to see how much memory is the lexicon's).
 
-#[path = "../tests/common/lsp.rs"]
-mod lsp;
 #[path = "../tests/common/bigdoc.rs"]
 mod bigdoc;
+#[path = "../tests/common/lsp.rs"]
+mod lsp;
 
 use std::time::Instant;
 

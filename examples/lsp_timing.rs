@@ -100,7 +100,11 @@ fn main() {
     let lines = text.lines().count();
     for i in 0..edits {
         let (line, ch) = bigdoc::edit(i, lines);
-        let at = text.split_inclusive('\n').take(line).map(str::len).sum::<usize>();
+        let at = text
+            .split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>();
         let at = at + text[at..].chars().next().map_or(0, char::len_utf8);
         text.insert_str(at, ch);
         run(&text, &mut lint, &mut json, &mut typed);

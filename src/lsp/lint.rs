@@ -88,7 +88,12 @@ impl LineJson {
         let mark = LINE_MARK.to_string();
         let a = json.find(&mark).expect("start line");
         let b = a + mark.len() + json[a + mark.len()..].find(&mark).expect("end line");
-        let text = [&json[..a], &json[a + mark.len()..b], &json[b + mark.len()..]].concat();
+        let text = [
+            &json[..a],
+            &json[a + mark.len()..b],
+            &json[b + mark.len()..],
+        ]
+        .concat();
         LineJson {
             text: text.into(),
             cuts: [a as u32, (b - mark.len()) as u32],
@@ -386,9 +391,10 @@ fn fold(placed: &[Placed], others: &mut Vec<Finding>) -> Vec<Pick> {
             continue;
         };
         let p = &placed[i];
-        let same_span = p.local.findings.iter().any(|l| {
-            l.span.start + p.start == f.span.start && l.span.end + p.start == f.span.end
-        });
+        let same_span =
+            p.local.findings.iter().any(|l| {
+                l.span.start + p.start == f.span.start && l.span.end + p.start == f.span.end
+            });
         let inside = p.local.deletes && f.span.end <= p.start + p.len;
         refold[i] |= same_span || inside;
     }
@@ -474,7 +480,8 @@ mod tests {
         let rules = RuleSet::builtin();
         let block = "更多相关文章\n关于XX工作的通知, 详见附件\n关于**县的报告\n";
         let para = "近年来，我院强化审判监督和案件质量管理的工作取得了明显成效，得到了上级法院的充分肯定，案件质量评查机制已经成为我院审判管理的重要抓手。";
-        let text = format!("{para}\n一、总体\n{block}二、的的要求\n{para}\n`代码代码`吐火如荼, 的\n");
+        let text =
+            format!("{para}\n一、总体\n{block}二、的的要求\n{para}\n`代码代码`吐火如荼, 的\n");
         for kind in [DocKind::Plain, DocKind::Markdown] {
             let mut cache = ParagraphCache::default();
             let linted = lint(&mut cache, &rules, &text, kind);
