@@ -129,6 +129,13 @@ fn main() {
         }
     }
     let rss_after = rss_kb(pid);
+    // The server returns freed memory to the system after a second without lints.
+    std::thread::sleep(std::time::Duration::from_millis(if smoke {
+        0
+    } else {
+        1500
+    }));
+    let rss_idle = rss_kb(pid);
     let [wall, cpu, local, document, to_json] = &mut server[..] else {
         unreachable!()
     };
@@ -151,9 +158,10 @@ fn main() {
         to_json.p(0.99)
     );
     println!(
-        "resident memory: {:.1} MB before open, {:.1} MB with the document open after the edits",
+        "resident memory: {:.1} MB before open, {:.1} MB with the document open right after the edits, {:.1} MB after 1.5 s idle",
         rss_before as f64 / 1024.0,
-        rss_after as f64 / 1024.0
+        rss_after as f64 / 1024.0,
+        rss_idle as f64 / 1024.0
     );
     c.shutdown();
 }
