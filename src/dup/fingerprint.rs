@@ -30,6 +30,13 @@ pub fn fold(c: char) -> Option<u32> {
         return Some(c as u32);
     }
     let c = match c {
+        // Chinese punctuation (、。《》“”…—): none of it is alphanumeric, and
+        // it is frequent enough for the table lookup below to show.
+        '\u{2000}'..='\u{206F}'
+        | '\u{3000}'..='\u{3004}'
+        | '\u{3008}'..='\u{3020}'
+        | '\u{3030}'
+        | '\u{303D}'..='\u{303F}' => return None,
         '\u{FF01}'..='\u{FF5E}' => {
             let ascii = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
             return ascii
@@ -213,6 +220,53 @@ pub type PrehashedMap<K, V> =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Winnowing by its definition, window by window.
+    fn naive_winnow(chars: &[u32], winnow: Winnow) -> Vec<(u64, u32)> {
+        let Winnow { k, w } = winnow;
+        if chars.len() < k {
+            return Vec::new();
+        }
+        let hashes: Vec<u64> = chars
+            .windows(k)
+            .map(|g| {
+                mix(g.iter().fold(0u64, |h, &c| {
+                    h.wrapping_mul(BASE).wrapping_add(c as u64 + 1)
+                }))
+            })
+            .collect();
+        let mut out: Vec<(u64, u32)> = Vec::new();
+        for window in 0..hashes.len().saturating_sub(w - 1).max(1) {
+            let end = (window + w).min(hashes.len());
+            let pos = (window..end).rev().min_by_key(|&j| hashes[j]).unwrap();
+            if out.last().map(|l| l.1) != Some(pos as u32) {
+                out.push((hashes[pos], pos as u32));
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn winnowing_equals_its_definition(
+            chars in proptest::collection::vec(0u32..6, 0..200),
+            k in 1usize..10,
+            w in 1usize..12,
+        ) {
+            let winnow = Winnow { k, w };
+            let mut got = Vec::new();
+            winnow_into(&chars, winnow, |h, p| got.push((h, p)));
+            proptest::prop_assert_eq!(got, naive_winnow(&chars, winnow));
+        }
+    }
+
+    #[test]
+    fn punctuation_shortcut_agrees_with_unicode() {
+        let ranges = ['\u{2000}'..='\u{206F}', '\u{3000}'..='\u{303F}'];
+        for c in ranges.into_iter().flatten() {
+            assert_eq!(fold(c), c.is_alphanumeric().then_some(c as u32), "{c:?}");
+        }
+    }
 
     #[test]
     fn folds_width_case_and_drops_punctuation() {

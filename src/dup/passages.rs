@@ -291,11 +291,10 @@ fn refine(s: &[u32], run: &mut Run, similarity: f64) {
     let (mut gain, mut skipped) = (0u32, 0u32);
     let mut best = (a, b, 0u32);
     loop {
-        while b < n && a < run.b0 && s[a as usize] == s[b as usize] {
-            a += 1;
-            b += 1;
-            gain += 1;
-        }
+        let step = common_prefix(s, a, b, (n.saturating_sub(b)).min(run.b0.saturating_sub(a)));
+        a += step;
+        b += step;
+        gain += step;
         if 2.0 * gain as f64 >= similarity * (2 * gain + skipped) as f64 && gain > best.2 {
             best = (a, b, gain);
         }
@@ -322,11 +321,10 @@ fn refine(s: &[u32], run: &mut Run, similarity: f64) {
     let (mut gain, mut skipped) = (0u32, 0u32);
     let mut best = (a, b, 0u32);
     loop {
-        while a > 0 && b > run.a1 && s[a as usize - 1] == s[b as usize - 1] {
-            a -= 1;
-            b -= 1;
-            gain += 1;
-        }
+        let step = common_suffix(s, a, b, a.min(b.saturating_sub(run.a1)));
+        a -= step;
+        b -= step;
+        gain += step;
         if 2.0 * gain as f64 >= similarity * (2 * gain + skipped) as f64 && gain > best.2 {
             best = (a, b, gain);
         }
@@ -387,6 +385,47 @@ fn snap_to_paragraphs(stream: &Stream, run: &mut Run) {
     }
 }
 
+/// Lanes compared at once when extending a match: long copies make these
+/// extensions the detector's inner loop.
+const LANES: usize = 16;
+
+/// How many characters from `a` and from `b` agree, at most `limit`.
+fn common_prefix(s: &[u32], a: u32, b: u32, limit: u32) -> u32 {
+    let (x, y) = (
+        &s[a as usize..(a + limit) as usize],
+        &s[b as usize..(b + limit) as usize],
+    );
+    let mut i = 0;
+    while i + LANES <= x.len() && differ(&x[i..i + LANES], &y[i..i + LANES]) == 0 {
+        i += LANES;
+    }
+    while i < x.len() && x[i] == y[i] {
+        i += 1;
+    }
+    i as u32
+}
+
+/// How many characters before `a` and before `b` agree, at most `limit`.
+fn common_suffix(s: &[u32], a: u32, b: u32, limit: u32) -> u32 {
+    let (x, y) = (
+        &s[(a - limit) as usize..a as usize],
+        &s[(b - limit) as usize..b as usize],
+    );
+    let mut i = x.len();
+    while i >= LANES && differ(&x[i - LANES..i], &y[i - LANES..i]) == 0 {
+        i -= LANES;
+    }
+    while i > 0 && x[i - 1] == y[i - 1] {
+        i -= 1;
+    }
+    (x.len() - i) as u32
+}
+
+/// Non-zero when the slices differ somewhere (branch-free, so it vectorises).
+fn differ(x: &[u32], y: &[u32]) -> u32 {
+    x.iter().zip(y).fold(0, |acc, (p, q)| acc | (p ^ q))
+}
+
 /// The smallest skips `(i, j)` (by `i + j`, at most [`RESYNC_SKIP`] each, not both
 /// zero) at which `agree` holds.
 fn resync(agree: impl Fn(u32, u32) -> bool) -> Option<(u32, u32)> {
@@ -423,7 +462,11 @@ fn pieces(stream: &Stream, prints: &[&ParagraphPrints], k: usize, long: u32) -> 
     let s = &stream.chars;
     let n = s.len() as u32;
     let k = k as u32;
-    let mut seen: PrehashedMap<u64, Slots> = PrehashedMap::default();
+    // Sized for every fingerprint up front: growing it rehashes a table that
+    // does not fit in cache several times.
+    let total: usize = prints.iter().map(|p| p.prints.len()).sum();
+    let mut seen: PrehashedMap<u64, Slots> =
+        PrehashedMap::with_capacity_and_hasher(total, Default::default());
     // Diagonal → end (in `b`) of the last piece found on it.
     let mut diag_end: PrehashedMap<u32, u32> = PrehashedMap::default();
     let mut covered_until = 0u32;
@@ -450,17 +493,12 @@ fn pieces(stream: &Stream, prints: &[&ParagraphPrints], k: usize, long: u32) -> 
                     }
                     let lo = covered_until.max(done);
                     let (mut a, mut b) = (q, p);
-                    while b > lo && a > 0 && s[a as usize - 1] == s[b as usize - 1] {
-                        a -= 1;
-                        b -= 1;
-                    }
+                    let back = common_suffix(s, a, b, b.saturating_sub(lo).min(a));
+                    a -= back;
+                    b -= back;
                     let mut len = p + k - b;
-                    while b + len < n
-                        && a + len < b
-                        && s[(a + len) as usize] == s[(b + len) as usize]
-                    {
-                        len += 1;
-                    }
+                    let limit = (n.saturating_sub(b + len)).min(b.saturating_sub(a + len));
+                    len += common_prefix(s, a + len, b + len, limit);
                     len = len.min(b - a);
                     if len < k {
                         continue;

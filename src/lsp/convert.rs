@@ -22,12 +22,23 @@ pub fn severity(sev: Severity) -> DiagnosticSeverity {
 }
 
 pub fn diagnostic(f: &Finding, map: &PositionMap<'_>, uri: &Url) -> Diagnostic {
+    diagnostic_in(f, map.range(&f.span), |span| Some(map.range(span)), uri)
+}
+
+/// A finding as a diagnostic at `range`; `range_of` places related spans in the
+/// same document (`None` drops them).
+pub fn diagnostic_in(
+    f: &Finding,
+    range: tower_lsp::lsp_types::Range,
+    range_of: impl Fn(&std::ops::Range<usize>) -> Option<tower_lsp::lsp_types::Range>,
+    uri: &Url,
+) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
         .related
         .iter()
         .filter_map(|r| {
             let (uri, range) = match &r.file {
-                None => (uri.clone(), map.range(&r.span)),
+                None => (uri.clone(), range_of(&r.span)?),
                 Some(path) => {
                     let line = r.line.unwrap_or(1).saturating_sub(1) as u32;
                     let pos = tower_lsp::lsp_types::Position::new(line, 0);
@@ -44,7 +55,7 @@ pub fn diagnostic(f: &Finding, map: &PositionMap<'_>, uri: &Url) -> Diagnostic {
         })
         .collect();
     Diagnostic {
-        range: map.range(&f.span),
+        range,
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.to_string())),
         code_description: None,

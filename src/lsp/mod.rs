@@ -8,6 +8,7 @@
 mod config_edit;
 mod convert;
 pub mod lint;
+mod out;
 mod rulefile;
 mod settings;
 mod symbols;
@@ -28,6 +29,7 @@ use crate::engine::RuleSet;
 use crate::finding::Finding;
 use crate::position::Encoding;
 use lint::ParagraphCache;
+use out::Output;
 use rulefile::ConfigFileKind;
 use settings::EditorSettings;
 use text::{DocText, PositionMap};
@@ -40,10 +42,16 @@ pub fn run_stdio() -> std::io::Result<()> {
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let (service, socket) = LspService::new(Backend::new);
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(ExitOnExit { inner: service })
+        let out = Output::new(std::io::stdout());
+        let writer = out.writer();
+        let (service, socket) = LspService::new(|client| Backend::new(client, out.clone()));
+        Server::new(tokio::io::stdin(), writer, socket)
+            .serve(ExitOnExit {
+                inner: service,
+                out: out.clone(),
+            })
             .await;
+        out.flush();
     });
     // Blocking lint tasks still running must not keep the process alive after exit.
     runtime.shutdown_timeout(Duration::from_millis(200));
@@ -66,6 +74,7 @@ fn limit_malloc_arenas() {
 /// open would otherwise leave the server running.
 struct ExitOnExit {
     inner: LspService<Backend>,
+    out: Output,
 }
 
 impl tower::Service<tower_lsp::jsonrpc::Request> for ExitOnExit {
@@ -96,9 +105,11 @@ impl tower::Service<tower_lsp::jsonrpc::Request> for ExitOnExit {
             }
         });
         let fut = self.inner.call(req);
+        let out = self.out.clone();
         Box::pin(async move {
             let result = fut.await;
             if let Some(code) = exit_code {
+                out.flush();
                 std::process::exit(code);
             }
             result
@@ -116,7 +127,14 @@ struct Loaded {
 struct Snapshot {
     version: i32,
     text: String,
-    findings: Vec<Finding>,
+    /// The findings with absolute spans are only built when asked for.
+    linted: Option<lint::Linted>,
+}
+
+impl Snapshot {
+    fn findings(&self) -> &[Finding] {
+        self.linted.as_ref().map_or(&[], |l| l.findings())
+    }
 }
 
 struct OpenDoc {
@@ -144,6 +162,7 @@ struct State {
 
 pub struct Backend {
     client: Client,
+    out: Output,
     state: Arc<Mutex<State>>,
 }
 
@@ -154,9 +173,10 @@ fn uri_path(uri: &Url) -> Option<PathBuf> {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Backend {
+    fn new(client: Client, out: Output) -> Backend {
         Backend {
             client,
+            out,
             state: Arc::new(Mutex::new(State {
                 encoding: Encoding::Utf16,
                 root: None,
@@ -181,6 +201,7 @@ impl Backend {
     /// unchanged by then.
     fn schedule(&self, uri: Url, delay: Duration) {
         let client = self.client.clone();
+        let out = self.out.clone();
         let state = self.state.clone();
         let seq = match self.lock().docs.get(&uri) {
             Some(doc) => doc.seq,
@@ -190,7 +211,7 @@ impl Backend {
             if !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
-            lint_and_publish(client, state, uri, seq).await;
+            lint_and_publish(client, out, state, uri, seq).await;
         });
     }
 
@@ -377,9 +398,27 @@ fn config_diagnostic(p: &rulefile::ConfigProblem, map: &PositionMap<'_>) -> Diag
     }
 }
 
+/// What a lint publishes: the complete JSON of a publishDiagnostics for a
+/// checked document, or the diagnostics of a config file or rule pack.
+enum Payload {
+    Json(Vec<u8>),
+    Diagnostics(Vec<Diagnostic>),
+}
+
 /// Lints the current text of `uri` if its change counter is still `seq`, and
 /// publishes the diagnostics if it is still current afterwards.
-async fn lint_and_publish(client: Client, state: Arc<Mutex<State>>, uri: Url, seq: u64) {
+async fn lint_and_publish(
+    client: Client,
+    out: Output,
+    state: Arc<Mutex<State>>,
+    uri: Url,
+    seq: u64,
+) {
+    // The logged time covers everything from taking the text to queueing the
+    // serialized diagnostics for the client; the process's CPU time over the
+    // same stretch is logged too, as wall time suffers on a loaded machine.
+    let started = Instant::now();
+    let cpu_started = process_cpu_ms();
     let job = {
         let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
         let enc = st.encoding;
@@ -415,46 +454,49 @@ async fn lint_and_publish(client: Client, state: Arc<Mutex<State>>, uri: Url, se
             )
             .await;
     }
-    let started = Instant::now();
     let computed = tokio::task::spawn_blocking(move || {
-        let diags_and_findings = match config_kind {
+        let map = PositionMap::new(&text, enc);
+        let (payload, linted, detail) = match config_kind {
             Some(ck) => {
                 let p = path.clone().unwrap_or_else(|| PathBuf::from("rules.toml"));
                 let problems = rulefile::check(&p, &text, ck);
-                let map = PositionMap::new(&text, enc);
                 let diags: Vec<Diagnostic> = problems
                     .iter()
                     .map(|p| config_diagnostic(p, &map))
                     .collect();
-                (diags, Vec::new(), String::new())
+                (Payload::Diagnostics(diags), None, String::new())
             }
             None => {
                 let linted = cache.lock().unwrap_or_else(|e| e.into_inner()).lint(
                     &loaded.rules,
                     &text,
                     kind,
+                    enc,
+                    &uri,
                 );
-                let map = PositionMap::new(&text, enc);
-                let diags = linted
-                    .findings
-                    .iter()
-                    .map(|f| convert::diagnostic(f, &map, &uri))
-                    .collect();
+                let linted_at = Instant::now();
+                let json = publish_json(&uri, version, |out| {
+                    linted.write_diagnostics(&map, &uri, out)
+                });
                 let detail = format!(
-                    "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms",
-                    linted.recomputed, linted.local_ms, linted.document_ms
+                    "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms",
+                    linted.recomputed,
+                    linted.local_ms,
+                    linted.document_ms,
+                    linted.len(),
+                    linted_at.elapsed().as_secs_f64() * 1000.0
                 );
-                (diags, linted.findings, detail)
+                (Payload::Json(json), Some(linted), detail)
             }
         };
-        (uri, text, diags_and_findings)
+        drop(map);
+        (uri, text, payload, linted, detail)
     })
     .await;
-    let Ok((uri, text, (diags, findings, detail))) = computed else {
+    let Ok((uri, text, payload, linted, detail)) = computed else {
         return;
     };
-    let elapsed = started.elapsed();
-    {
+    let payload = {
         let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
         let Some(doc) = st.docs.get_mut(&uri) else {
             return;
@@ -465,21 +507,84 @@ async fn lint_and_publish(client: Client, state: Arc<Mutex<State>>, uri: Url, se
         doc.last = Some(Arc::new(Snapshot {
             version,
             text,
-            findings,
+            linted,
         }));
+        match payload {
+            // Queued under the lock, so nothing newer can have been applied.
+            Payload::Json(json) => {
+                out.publish(&uri, json);
+                None
+            }
+            Payload::Diagnostics(diags) => Some(diags),
+        }
+    };
+    if let Some(diags) = payload {
+        client
+            .publish_diagnostics(uri.clone(), diags, Some(version))
+            .await;
     }
-    client
-        .publish_diagnostics(uri.clone(), diags, Some(version))
-        .await;
+    trim_when_idle();
     client
         .log_message(
             MessageType::LOG,
             format!(
-                "gwlint: linted {uri} v{version} in {:.2} ms ({detail})",
-                elapsed.as_secs_f64() * 1000.0
+                "gwlint: linted {uri} v{version} in {:.2} ms, cpu {:.2} ms ({detail})",
+                started.elapsed().as_secs_f64() * 1000.0,
+                process_cpu_ms() - cpu_started
             ),
         )
         .await;
+}
+
+/// How long the server must have been without lints before it hands freed
+/// memory back to the system.
+const IDLE_TRIM: Duration = Duration::from_secs(1);
+
+/// Returns freed memory to the system once no lint has run for [`IDLE_TRIM`].
+/// Every lint of a large document frees several megabytes of temporary tables
+/// that glibc otherwise keeps (about as much again as the live data); trimming
+/// after each lint would put page faults on the next keystroke's path.
+fn trim_when_idle() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static LINTS: AtomicU64 = AtomicU64::new(0);
+    let this = LINTS.fetch_add(1, Ordering::Relaxed) + 1;
+    tokio::spawn(async move {
+        tokio::time::sleep(IDLE_TRIM).await;
+        if LINTS.load(Ordering::Relaxed) == this {
+            let _ = tokio::task::spawn_blocking(|| {
+                #[cfg(all(target_os = "linux", target_env = "gnu"))]
+                // SAFETY: malloc_trim only releases free memory; safe at any time.
+                unsafe {
+                    libc::malloc_trim(0);
+                }
+            })
+            .await;
+        }
+    });
+}
+
+/// CPU time of the whole process so far, in milliseconds.
+fn process_cpu_ms() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
+}
+
+/// A publishDiagnostics notification for `uri`; `diagnostics` writes the array.
+fn publish_json(uri: &Url, version: i32, diagnostics: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut json = Vec::with_capacity(1 << 16);
+    json.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    serde_json::to_writer(&mut json, uri.as_str()).expect("strings serialize");
+    json.extend_from_slice(br#","diagnostics":"#);
+    diagnostics(&mut json);
+    json.extend_from_slice(format!(r#","version":{version}}}}}"#).as_bytes());
+    json
 }
 
 #[tower_lsp::async_trait]
@@ -704,7 +809,7 @@ impl LanguageServer for Backend {
         let end = map.offset(params.range.end);
         let mut actions: Vec<CodeActionOrCommand> = Vec::new();
         let mut rules_here: Vec<String> = Vec::new();
-        for f in &snap.findings {
+        for f in snap.findings() {
             let touches = f.span.start <= end && start <= f.span.end;
             if !touches {
                 continue;
@@ -730,7 +835,7 @@ impl LanguageServer for Backend {
             }
         }
         for rule in &rules_here {
-            if let Some(action) = convert::fix_all(rule, &snap.findings, &map, &uri) {
+            if let Some(action) = convert::fix_all(rule, snap.findings(), &map, &uri) {
                 actions.push(CodeActionOrCommand::CodeAction(action));
             }
             if let Some(edit) = self.config_list_edit(&uri, "disable", rule) {
@@ -792,7 +897,7 @@ impl LanguageServer for Backend {
         let map = PositionMap::new(&snap.text, enc);
         let at = map.offset(params.text_document_position_params.position);
         let here: Vec<&Finding> = snap
-            .findings
+            .findings()
             .iter()
             .filter(|f| f.span.start <= at && at < f.span.end.max(f.span.start + 1))
             .collect();

@@ -1,0 +1,124 @@
+//! The language server's work for the `lsp_latency` benchmark, in process and
+//! phase by phase: lint (local + document rules) and writing the diagnostics'
+//! JSON; for comparison, what tower-lsp's typed publish would cost for the
+//! first lint's diagnostics (params → `serde_json::Value` → string). Wall and process-CPU
+//! milliseconds, p50 / p99 over the edits.
+//! Run: `cargo run --release --example lsp_timing [edits]`.
+
+#[path = "../tests/common/bigdoc.rs"]
+mod bigdoc;
+
+use std::time::Instant;
+
+use gwlint::lsp::lint::ParagraphCache;
+use gwlint::lsp::text::PositionMap;
+use gwlint::position::Encoding;
+use gwlint::{DocKind, RuleSet};
+use tower_lsp::lsp_types::{PublishDiagnosticsParams, Url};
+
+fn cpu_ms() -> f64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
+}
+
+#[derive(Default)]
+struct Phase {
+    wall: Vec<f64>,
+    cpu: Vec<f64>,
+}
+
+impl Phase {
+    fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
+        let (w, c) = (Instant::now(), cpu_ms());
+        let out = f();
+        self.cpu.push(cpu_ms() - c);
+        self.wall.push(w.elapsed().as_secs_f64() * 1e3);
+        out
+    }
+
+    fn report(&mut self, name: &str) {
+        let pct = |v: &mut Vec<f64>, p: f64| {
+            v.sort_by(f64::total_cmp);
+            v[((v.len() as f64 - 1.0) * p).round() as usize]
+        };
+        println!(
+            "{name:<12} wall p50 {:6.2} p99 {:6.2} ms   cpu p50 {:6.2} p99 {:6.2} ms",
+            pct(&mut self.wall, 0.5),
+            pct(&mut self.wall, 0.99),
+            pct(&mut self.cpu, 0.5),
+            pct(&mut self.cpu, 0.99)
+        );
+    }
+}
+
+fn main() {
+    let edits: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(300);
+    let mut text = bigdoc::document(1_000_000);
+    let rules = RuleSet::builtin();
+    let uri = Url::parse("file:///tmp/gwlint-bench/big.txt").unwrap();
+    let enc = Encoding::Utf16;
+    let mut cache = ParagraphCache::default();
+    let (mut lint, mut json, mut typed, mut total): (Phase, Phase, Phase, Phase) =
+        Default::default();
+    // The lint's own split (wall): local rules, document rules.
+    let (mut local, mut document): (Phase, Phase) = Default::default();
+    let mut open = Phase::default();
+    let mut run = |text: &str, lint: &mut Phase, json: &mut Phase, typed: &mut Phase| {
+        let linted = lint.time(|| cache.lint(&rules, text, DocKind::Plain, enc, &uri));
+        local.wall.push(linted.local_ms);
+        document.wall.push(linted.document_ms);
+        let map = PositionMap::new(text, enc);
+        json.time(|| {
+            let mut out = Vec::new();
+            linted.write_diagnostics(&map, &uri, &mut out);
+            out.len()
+        });
+        if typed.wall.is_empty() {
+            let diags = linted.diagnostics(&map, &uri);
+            typed.time(|| {
+                let params = PublishDiagnosticsParams::new(uri.clone(), diags, Some(1));
+                let value = serde_json::to_value(params).unwrap();
+                serde_json::to_string(&value).unwrap().len()
+            });
+        }
+        linted.len()
+    };
+    let (mut a, mut b): (Phase, Phase) = Default::default();
+    let n = open.time(|| run(&text, &mut a, &mut b, &mut typed));
+    println!("didOpen: {n} diagnostics");
+    open.report("open, all");
+    a.report("open, lint");
+    typed.report("(tower-lsp's typed publish of these, for comparison)");
+    let lines = text.lines().count();
+    for i in 0..edits {
+        let (line, ch) = bigdoc::edit(i, lines);
+        let at = text
+            .split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>();
+        let at = at + text[at..].chars().next().map_or(0, char::len_utf8);
+        text.insert_str(at, ch);
+        run(&text, &mut lint, &mut json, &mut typed);
+        let last = |p: &Phase| (p.wall[p.wall.len() - 1], p.cpu[p.cpu.len() - 1]);
+        let ((lw, lc), (jw, jc)) = (last(&lint), last(&json));
+        total.wall.push(lw + jw);
+        total.cpu.push(lc + jc);
+    }
+    println!("{edits} one-character edits:");
+    lint.report("lint");
+    local.cpu = local.wall.clone();
+    document.cpu = document.wall.clone();
+    local.report("  local");
+    document.report("  document");
+    json.report("JSON");
+    total.report("lint + JSON");
+}
