@@ -245,6 +245,10 @@ impl Checker for IdiomChecker {
                 .wrapping_add(slots[1])
                 .wrapping_add(slots[2])
                 .wrapping_add(slots[3]);
+            // Nothing can be one slip or one swap from an idiom.
+            if pairs == 0 {
+                continue;
+            }
             let win = windows.len() as u32;
             let mut doubled = 0u8;
             // An idiom one slip away at k keeps the other three characters
@@ -269,19 +273,18 @@ impl Checker for IdiomChecker {
                     lex::near_keys(mk, c, |key| probes.push(Probe::new(win, k, key)));
                 }
             }
-            // Swaps keep the character set, and the pair not swapped.
-            let swap_possible = pairs != 0;
+            // Swaps keep the character set (and the pair not swapped).
             let swap_key = hash::set_key(&[set[s], set[s + 1], set[s + 2], set[s + 3]]);
             windows.push(Window {
                 start: s,
                 total,
                 swap_key,
-                swap: swap_possible,
+                swap: true,
                 positions: doubled,
             });
         }
         for w in &mut windows {
-            w.swap = w.swap && lex::swap_probe(w.swap_key);
+            w.swap = lex::swap_probe(w.swap_key);
         }
         for p in &probes {
             let hit = lex::near_probe(p.key);
