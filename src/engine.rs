@@ -13,6 +13,8 @@ pub struct RuleSet {
     specs: Vec<RuleSpec>,
     checkers: Vec<Box<dyn Checker>>,
     allow: Option<AhoCorasick>,
+    /// The project's `docs_url` template.
+    docs_url: Option<String>,
 }
 
 impl RuleSet {
@@ -24,7 +26,9 @@ impl RuleSet {
     /// Loads and builds the rules a project config selects.
     pub fn from_config(config: &ProjectConfig) -> Result<RuleSet, ConfigErrors> {
         let specs = load_rules(config)?;
-        RuleSet::from_specs(specs, &config.allow)
+        let mut rules = RuleSet::from_specs(specs, &config.allow)?;
+        rules.docs_url = config.docs_url.as_ref().map(|u| u.get_ref().clone());
+        Ok(rules)
     }
 
     /// Builds the enabled rules among `specs`; `allow` lists words never reported.
@@ -46,12 +50,23 @@ impl RuleSet {
             specs,
             checkers,
             allow,
+            docs_url: None,
         })
     }
 
     /// Every rule known, enabled or not.
     pub fn rules(&self) -> &[RuleSpec] {
         &self.specs
+    }
+
+    /// The project's `docs_url` template (`{id}` stands for the rule id).
+    pub fn docs_url(&self) -> Option<&str> {
+        self.docs_url.as_deref()
+    }
+
+    /// The documentation link of rule `id`, when the project says where docs live.
+    pub fn docs_link(&self, id: &str) -> Option<String> {
+        crate::config::project::docs_link(self.docs_url.as_deref()?, id)
     }
 
     pub fn rule(&self, id: &str) -> Option<&RuleSpec> {

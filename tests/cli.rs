@@ -408,6 +408,44 @@ fn sarif_and_github_formats_are_well_formed() {
 }
 
 #[test]
+fn docs_url_becomes_the_sarif_help_uri_and_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("gwlint.toml");
+    fs::write(
+        &config,
+        "docs_url = \"https://wiki.example.org/gwlint/{id}\"\n",
+    )
+    .unwrap();
+    let config_arg = config.to_str().unwrap();
+    let out = run(
+        &["check", "--format", "sarif", "--config", config_arg, "-"],
+        Some("刚才，XX局长讲话。".as_bytes()),
+        None,
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let x = rules.iter().find(|r| r["id"] == "placeholder.x").unwrap();
+    assert_eq!(
+        x["helpUri"],
+        "https://wiki.example.org/gwlint/placeholder.x"
+    );
+    fs::write(&config, "docs_url = \"wiki/{id}\"\n").unwrap();
+    let out = run(
+        &["check", "--config", config_arg, "-"],
+        Some("刚才讲话。".as_bytes()),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("gwlint.toml:1:") && err.contains("docs_url"),
+        "{err}"
+    );
+}
+
+#[test]
 fn cross_file_reports_passages_shared_between_files() {
     let dir = tempfile::tempdir().unwrap();
     let corpus_text = fs::read_to_string(corpus("001_c52c8a72763d0035.txt")).unwrap();

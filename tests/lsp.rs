@@ -270,6 +270,21 @@ fn settings_from_the_editor_apply_at_once() {
     let d = c.diagnostics(uri, Some(1));
     assert_eq!(ranges(&d), vec![("placeholder.x".into(), 0, 1, 0, 2)]);
     assert_eq!(d[0]["severity"], 4);
+    assert!(d[0].get("codeDescription").is_none(), "{}", d[0]);
+    // Where the rules' documentation lives: each diagnostic links its page.
+    c.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"gwlint": {"docsUrl": "https://wiki.example.org/gwlint/{id}"}}}),
+    );
+    let d = c.diagnostics(uri, Some(1));
+    assert_eq!(d.len(), 2);
+    for diag in &d {
+        let href = format!(
+            "https://wiki.example.org/gwlint/{}",
+            diag["code"].as_str().unwrap()
+        );
+        assert_eq!(diag["codeDescription"]["href"], href.as_str());
+    }
     c.shutdown();
 }
 

@@ -71,6 +71,12 @@ pub struct ProjectConfig {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, AnyTable>")]
     pub params: BTreeMap<String, toml::Table>,
+    /// Where each rule's documentation lives: `{id}` is replaced by the rule id
+    /// (`https://wiki.example.org/gwlint/{id}`). Editors link a diagnostic's code
+    /// to it; SARIF reports it as the rule's help URI.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub docs_url: Option<Spanned<String>>,
     /// Settings for the language server (`gwlint lsp`).
     #[serde(default)]
     pub lsp: LspSettings,
@@ -96,11 +102,22 @@ impl Default for ProjectConfig {
             ignore: Vec::new(),
             severity: BTreeMap::new(),
             params: BTreeMap::new(),
+            docs_url: None,
             lsp: LspSettings::default(),
             dir: PathBuf::from("."),
             source: None,
         }
     }
+}
+
+/// The documentation link of rule `id` from a `docs_url` template, if the
+/// template is a usable absolute URL.
+pub fn docs_link(template: &str, id: &str) -> Option<String> {
+    let url = template.replace("{id}", id);
+    let rest = ["https://", "http://", "file://"]
+        .iter()
+        .find_map(|scheme| url.strip_prefix(scheme))?;
+    (!rest.is_empty() && !url.contains(char::is_whitespace)).then_some(url)
 }
 
 impl ProjectConfig {
@@ -116,6 +133,17 @@ impl ProjectConfig {
                     format!(
                         "`{selector}` 的严重程度 `{}` 无效：应为 error、warning、info 或 hint",
                         sev.get_ref()
+                    ),
+                ));
+            }
+        }
+        if let Some(url) = &config.docs_url {
+            if docs_link(url.get_ref(), "x").is_none() {
+                return Err(source.error(
+                    url.span(),
+                    format!(
+                        "`docs_url` 应为以 https://、http:// 或 file:// 开头的网址（可含 {{id}}），而不是 `{}`",
+                        url.get_ref()
                     ),
                 ));
             }
@@ -175,6 +203,24 @@ mod tests {
         assert_eq!(cfg.disable, ["punctuation"]);
         assert_eq!(cfg.lsp.debounce_ms, Some(50));
         assert!(cfg.builtin);
+    }
+
+    #[test]
+    fn docs_url_is_checked_and_filled_in() {
+        let c = ProjectConfig::parse(
+            Path::new("c.toml"),
+            "docs_url = \"https://wiki.example.org/gwlint/{id}\"\n",
+        )
+        .unwrap();
+        let template = c.docs_url.unwrap().into_inner();
+        assert_eq!(
+            docs_link(&template, "typo.idiom").as_deref(),
+            Some("https://wiki.example.org/gwlint/typo.idiom")
+        );
+        let e =
+            ProjectConfig::parse(Path::new("c.toml"), "docs_url = \"wiki/{id}\"\n").unwrap_err();
+        assert!(e.to_string().contains("docs_url"), "{e}");
+        assert!(e.to_string().contains("c.toml:1:"), "{e}");
     }
 
     #[test]

@@ -3,12 +3,13 @@
 use std::collections::HashMap;
 
 use tower_lsp::lsp_types::{
-    CodeAction, CodeActionKind, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity,
-    DiagnosticTag, Hover, HoverContents, Location, MarkupContent, MarkupKind, NumberOrString,
-    TextEdit, Url, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeDescription, Diagnostic, DiagnosticRelatedInformation,
+    DiagnosticSeverity, DiagnosticTag, Hover, HoverContents, Location, MarkupContent, MarkupKind,
+    NumberOrString, TextEdit, Url, WorkspaceEdit,
 };
 
 use super::text::PositionMap;
+use crate::config::project::docs_link;
 use crate::config::RuleSpec;
 use crate::finding::{Finding, Severity};
 
@@ -21,8 +22,15 @@ pub fn severity(sev: Severity) -> DiagnosticSeverity {
     }
 }
 
-pub fn diagnostic(f: &Finding, map: &PositionMap<'_>, uri: &Url) -> Diagnostic {
-    diagnostic_in(f, map.range(&f.span), |span| Some(map.range(span)), uri)
+/// `docs` is the project's `docs_url` template, if any.
+pub fn diagnostic(f: &Finding, map: &PositionMap<'_>, uri: &Url, docs: Option<&str>) -> Diagnostic {
+    diagnostic_in(
+        f,
+        map.range(&f.span),
+        |span| Some(map.range(span)),
+        uri,
+        docs,
+    )
 }
 
 /// A finding as a diagnostic at `range`; `range_of` places related spans in the
@@ -32,6 +40,7 @@ pub fn diagnostic_in(
     range: tower_lsp::lsp_types::Range,
     range_of: impl Fn(&std::ops::Range<usize>) -> Option<tower_lsp::lsp_types::Range>,
     uri: &Url,
+    docs: Option<&str>,
 ) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = f
         .related
@@ -58,7 +67,10 @@ pub fn diagnostic_in(
         range,
         severity: Some(severity(f.severity)),
         code: Some(NumberOrString::String(f.rule.to_string())),
-        code_description: None,
+        code_description: docs
+            .and_then(|template| docs_link(template, &f.rule))
+            .and_then(|link| Url::parse(&link).ok())
+            .map(|href| CodeDescription { href }),
         source: Some("gwlint".to_owned()),
         message: f.message.clone(),
         related_information: (!related.is_empty()).then_some(related),

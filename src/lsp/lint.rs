@@ -46,7 +46,13 @@ pub struct Local {
 }
 
 impl Local {
-    fn new(findings: Vec<Finding>, line: &str, enc: Encoding, uri: &Url) -> Local {
+    fn new(
+        findings: Vec<Finding>,
+        line: &str,
+        enc: Encoding,
+        uri: &Url,
+        docs: Option<&str>,
+    ) -> Local {
         let deletes = findings.iter().any(|f| deletion(f).is_some());
         let json = if findings.iter().all(|f| f.related.is_empty()) {
             findings
@@ -56,7 +62,7 @@ impl Local {
                         Position::new(LINE_MARK, column(line, f.span.start, enc)),
                         Position::new(LINE_MARK, column(line, f.span.end, enc)),
                     );
-                    LineJson::new(&convert::diagnostic_in(f, range, |_| None, uri))
+                    LineJson::new(&convert::diagnostic_in(f, range, |_| None, uri, docs))
                 })
                 .collect()
         } else {
@@ -161,6 +167,8 @@ pub struct Linted {
     /// Time spent on paragraph-local rules (cache included) and on document rules.
     pub local_ms: f64,
     pub document_ms: f64,
+    /// The rules' `docs_url` template, for diagnostics' code links.
+    pub docs_url: Option<String>,
 }
 
 impl Linted {
@@ -195,8 +203,11 @@ impl Linted {
     /// used with, `uri` the document's.
     pub fn write_diagnostics(&self, map: &PositionMap<'_>, uri: &Url, out: &mut Vec<u8>) {
         let convert = |f: &Finding, out: &mut Vec<u8>| {
-            serde_json::to_writer(out, &convert::diagnostic(f, map, uri))
-                .expect("diagnostics serialize")
+            serde_json::to_writer(
+                out,
+                &convert::diagnostic(f, map, uri, self.docs_url.as_deref()),
+            )
+            .expect("diagnostics serialize")
         };
         out.push(b'[');
         for (n, &pick) in self.picks.iter().enumerate() {
@@ -291,6 +302,7 @@ impl ParagraphCache {
             recomputed,
             local_ms,
             document_ms,
+            docs_url: rules.docs_url().map(str::to_owned),
         }
     }
 
@@ -332,7 +344,13 @@ impl ParagraphCache {
             .par_iter()
             .map(|&(i, key)| {
                 let p = &paras[i];
-                let local = Local::new(rules.check_paragraph(p.text), line_of(p), enc, uri);
+                let local = Local::new(
+                    rules.check_paragraph(p.text),
+                    line_of(p),
+                    enc,
+                    uri,
+                    rules.docs_url(),
+                );
                 (key, Arc::new(local))
             })
             .collect();
@@ -455,7 +473,7 @@ mod tests {
         rules
             .check(text, kind)
             .iter()
-            .map(|f| convert::diagnostic(f, &map, &uri()))
+            .map(|f| convert::diagnostic(f, &map, &uri(), None))
             .collect()
     }
 

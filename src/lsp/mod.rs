@@ -814,7 +814,8 @@ impl LanguageServer for Backend {
             if !touches {
                 continue;
             }
-            let diag = convert::diagnostic(f, &map, &uri);
+            let docs = snap.linted.as_ref().and_then(|l| l.docs_url.as_deref());
+            let diag = convert::diagnostic(f, &map, &uri, docs);
             for action in convert::quick_fixes(f, &map, &uri, &diag) {
                 actions.push(CodeActionOrCommand::CodeAction(action));
             }

@@ -20,6 +20,8 @@ pub struct EditorSettings {
     pub debounce_ms: Option<u64>,
     /// Language ids to check besides `plaintext` and `markdown`.
     pub languages: Vec<String>,
+    /// Overrides the project's `docs_url` (`{id}` is the rule id).
+    pub docs_url: Option<String>,
 }
 
 impl EditorSettings {
@@ -38,6 +40,9 @@ impl EditorSettings {
         config.disable.extend(self.disable.iter().cloned());
         config.enable.extend(self.enable.iter().cloned());
         config.allow.extend(self.allow.iter().cloned());
+        if let Some(url) = &self.docs_url {
+            config.docs_url = Some(toml::Spanned::new(0..0, url.clone()));
+        }
         for (selector, severity) in &self.severity {
             config
                 .severity

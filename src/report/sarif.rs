@@ -13,12 +13,16 @@ pub fn write(out: &mut dyn Write, reports: &[FileReport], rules: &RuleSet) -> io
         .rules()
         .iter()
         .map(|r| {
-            json!({
+            let mut meta = json!({
                 "id": &*r.id,
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": r.explain.as_deref().unwrap_or(&r.summary) },
                 "defaultConfiguration": { "level": level(r.severity) },
-            })
+            });
+            if let Some(link) = rules.docs_link(&r.id) {
+                meta["helpUri"] = json!(link);
+            }
+            meta
         })
         .collect();
     let mut results = Vec::new();

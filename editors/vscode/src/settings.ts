@@ -12,6 +12,7 @@ export interface ServerSettings {
   allow: string[];
   debounceMs?: number;
   languages: string[];
+  docsUrl?: string;
 }
 
 /** Reads one setting below `gwlint.`, e.g. `get("disable")`. */
@@ -87,6 +88,16 @@ export function toServerSettings(get: Getter): Mapped {
       settings.debounceMs = Math.round(debounce);
     } else {
       problems.push(`gwlint.debounceMs 应为非负整数（毫秒），已忽略 ${JSON.stringify(debounce)}`);
+    }
+  }
+  const docsUrl = get("docsUrl");
+  if (docsUrl !== undefined && docsUrl !== null && docsUrl !== "") {
+    if (typeof docsUrl === "string" && /^(https?|file):\/\/\S+$/.test(docsUrl.trim())) {
+      settings.docsUrl = docsUrl.trim();
+    } else {
+      problems.push(
+        `gwlint.docsUrl 应为以 https://、http:// 或 file:// 开头的网址（可含 {id}），已忽略 ${JSON.stringify(docsUrl)}`,
+      );
     }
   }
   return { settings, problems };

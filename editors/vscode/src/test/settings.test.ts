@@ -63,6 +63,17 @@ test("invalid values are dropped and reported, never sent", () => {
   assert.equal(arraySeverity.problems.length, 1);
 });
 
+test("a docs URL template is passed on when it is a URL", () => {
+  const ok = toServerSettings(getter({ docsUrl: " https://wiki.example.org/gwlint/{id} " }));
+  assert.equal(ok.settings.docsUrl, "https://wiki.example.org/gwlint/{id}");
+  assert.equal(ok.problems.length, 0);
+  const bad = toServerSettings(getter({ docsUrl: "wiki/{id}" }));
+  assert.equal(bad.settings.docsUrl, undefined);
+  assert.equal(bad.problems.length, 1);
+  assert.ok(bad.problems[0].includes("docsUrl"));
+  assert.equal("docsUrl" in toServerSettings(getter({ docsUrl: "" })).settings, false);
+});
+
 test("the selector covers text, markdown, extra languages, toml rule files and patterns", () => {
   const { settings } = toServerSettings(getter({ languages: ["latex"] }));
   const selector = documentSelector(settings, ["**/*.html"]);
