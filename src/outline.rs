@@ -872,38 +872,58 @@ fn chinese_marker(cur: &mut Cursor<'_>, start: usize, inline: bool) -> Option<Ma
 /// 一方面…另一方面…. Each must follow a sentence or clause stop, so 统一是, 唯一要,
 /// 第一时间 and 一是一、二是二 are not enumerations.
 pub fn inline_enumerations(text: &str) -> Vec<Marker> {
+    if !may_enumerate(text) {
+        return Vec::new();
+    }
+    enumerations_after_stops(text)
+}
+
+/// [`inline_enumerations`] without the quick rejection.
+fn enumerations_after_stops(text: &str) -> Vec<Marker> {
     let skip = parse_marker(text).map_or(0, |m| m.span.end);
     let mut out = Vec::new();
     let mut prev_boundary = false;
     for (i, c) in text.char_indices() {
-        if prev_boundary
-            && i >= skip
-            && matches!(
-                c,
-                '一' | '二'
-                    | '三'
-                    | '四'
-                    | '五'
-                    | '六'
-                    | '七'
-                    | '八'
-                    | '九'
-                    | '十'
-                    | '第'
-                    | '其'
-                    | '另'
-            )
-        {
+        if prev_boundary && i >= skip && starts_enumeration(c) {
             if let Some(m) = marker_at(text, i, true) {
                 out.push(m);
             }
         }
-        prev_boundary = matches!(
-            c,
-            '。' | '；' | ';' | '：' | ':' | '，' | ',' | '！' | '!' | '？' | '?'
-        ) || (i >= skip && is_blank(c));
+        prev_boundary = is_clause_stop(c) || (i >= skip && is_blank(c));
     }
     out
+}
+
+/// The characters an inline enumeration starts with (一是, 第一, 其一, 另一方面).
+/// All are three-byte characters led by E4, E5 or E7 ([`may_enumerate`]).
+fn starts_enumeration(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '第' | '其' | '另'
+    )
+}
+
+fn is_clause_stop(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '；' | ';' | '：' | ':' | '，' | ',' | '！' | '!' | '？' | '?'
+    )
+}
+
+/// Whether some character of `text` that starts an enumeration follows a
+/// clause stop or a blank: without one, [`inline_enumerations`] finds nothing.
+/// Found by looking only at the lead bytes such characters can have, instead of
+/// decoding the whole paragraph.
+fn may_enumerate(text: &str) -> bool {
+    let b = text.as_bytes();
+    (1..b.len()).any(|i| {
+        matches!(b[i], 0xE4 | 0xE5 | 0xE7)
+            && text[i..].chars().next().is_some_and(starts_enumeration)
+            && text[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|p| is_clause_stop(p) || is_blank(p))
+    })
 }
 
 // ---------------------------------------------------------------------------

@@ -502,3 +502,45 @@ fn attachments_start_lists_and_pieces() {
     assert_eq!(o.headings.len(), 2);
     assert_eq!(o.headings[0].list, o.headings[1].list);
 }
+
+// ---------------------------------------------------------------- quick rejection
+
+#[test]
+fn enumeration_starts_have_the_lead_bytes_the_quick_scan_looks_for() {
+    for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+        if starts_enumeration(c) {
+            let lead = c.to_string().as_bytes()[0];
+            assert!(matches!(lead, 0xE4 | 0xE5 | 0xE7), "{c}");
+        }
+    }
+}
+
+/// The quick rejection only skips paragraphs where the full scan finds nothing:
+/// every corpus paragraph, and every suffix of it (so that stops, blanks and
+/// markers meet the enumeration characters in many positions).
+#[test]
+fn quick_rejection_never_hides_an_enumeration_in_the_corpus() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            for (i, _) in line.char_indices().step_by(7) {
+                let t = &line[i..];
+                if !may_enumerate(t) {
+                    assert!(enumerations_after_stops(t).is_empty(), "{t}");
+                }
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn quick_rejection_never_hides_an_enumeration(
+        text in "[一二十第其另是方面条，。；：:, 　\u{0}\u{a0}\u{feff}（）(、甲乙1]{0,24}"
+    ) {
+        if !may_enumerate(&text) {
+            proptest::prop_assert!(enumerations_after_stops(&text).is_empty());
+        }
+    }
+}

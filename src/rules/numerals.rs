@@ -72,8 +72,28 @@ fn in_run(c: char) -> bool {
     is_cn_digit(c) || is_fake_zero(c) || c == '零' || c.is_ascii_digit() || matches!(c, '十' | '百')
 }
 
+/// Whether `text` holds a character without which no run is reported: both
+/// rules need an Arabic digit or a look-alike of 〇 (`numbers.zero` on a year
+/// also 零). Most paragraphs have none, and a byte scan rules them out without
+/// decoding a character.
+fn may_report(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b'0'..=b'9' | b'O' | b'o' => true,
+        // ０ Ｏ (EF BC 90/AF), ○ ◯ (E2 97 8B/AF), 零 (E9 9B B6).
+        0xE2 | 0xE9 | 0xEF => matches!(
+            b[i..],
+            [0xEF, 0xBC, 0x90 | 0xAF, ..] | [0xE2, 0x97, 0x8B | 0xAF, ..] | [0xE9, 0x9B, 0xB6, ..]
+        ),
+        _ => false,
+    })
+}
+
 impl Checker for NumeralsChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        if !may_report(text) {
+            return;
+        }
         // One pass, no per-character vector: runs are collected as they end.
         let mut run: Vec<char> = Vec::new();
         let mut run_start = 0;
@@ -213,6 +233,19 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(&*f[0].rule, "numbers.mixed");
         assert_eq!(check("投入3千万元").len(), 0);
+    }
+
+    /// The byte gate passes every character that can make a run reportable:
+    /// those in a run other than the Chinese digits and 十 百.
+    #[test]
+    fn gate_passes_every_reportable_character() {
+        use super::{in_run, is_cn_digit, may_report};
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if in_run(c) && !is_cn_digit(c) && !matches!(c, '十' | '百') {
+                assert!(may_report(&format!("甲{c}乙")), "{c}");
+            }
+        }
+        assert!(!may_report("二〇二四年，一百人"));
     }
 
     #[test]
