@@ -15,6 +15,9 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::packed::Searcher;
 
 use crate::document::Paragraph;
 
@@ -332,7 +335,7 @@ fn circled_value(c: char) -> Option<u32> {
 /// Leading blanks before a marker: spaces, full-width spaces, tabs, and the NULs
 /// that stand for masked Markdown.
 fn is_blank(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '　' | '\0' | '\u{a0}' | '\u{feff}')
+    BLANKS.contains(&c)
 }
 
 /// Characters that, right after a bare number, make it a count or a word rather
@@ -872,58 +875,52 @@ fn chinese_marker(cur: &mut Cursor<'_>, start: usize, inline: bool) -> Option<Ma
 /// 一方面…另一方面…. Each must follow a sentence or clause stop, so 统一是, 唯一要,
 /// 第一时间 and 一是一、二是二 are not enumerations.
 pub fn inline_enumerations(text: &str) -> Vec<Marker> {
-    if !may_enumerate(text) {
-        return Vec::new();
-    }
-    enumerations_after_stops(text)
-}
-
-/// [`inline_enumerations`] without the quick rejection.
-fn enumerations_after_stops(text: &str) -> Vec<Marker> {
-    let skip = parse_marker(text).map_or(0, |m| m.span.end);
+    // The enumeration characters are found by a vectorised literal search
+    // (a few per paragraph) and only their preceding character is decoded:
+    // decoding every character of every paragraph cost more than all the rest.
+    static STARTS: LazyLock<Searcher> = LazyLock::new(|| {
+        // The packed (Teddy) searcher: `AhoCorasick` judges its own prefilter
+        // weak for these Chinese literals and walks the automaton byte by byte.
+        aho_corasick::packed::Config::new()
+            .builder()
+            .extend(ENUMERATION_STARTS.map(|c| c.to_string()))
+            .build()
+            .expect("a packed searcher for a few literals")
+    });
+    let mut skip = None;
     let mut out = Vec::new();
-    let mut prev_boundary = false;
-    for (i, c) in text.char_indices() {
-        if prev_boundary && i >= skip && starts_enumeration(c) {
+    for hit in STARTS.find_iter(text) {
+        let i = hit.start();
+        let Some((p_at, p)) = text[..i].char_indices().next_back() else {
+            continue;
+        };
+        if !is_clause_stop(p) && !is_blank(p) {
+            continue;
+        }
+        let skip = *skip.get_or_insert_with(|| parse_marker(text).map_or(0, |m| m.span.end));
+        if i >= skip && (is_clause_stop(p) || p_at >= skip) {
             if let Some(m) = marker_at(text, i, true) {
                 out.push(m);
             }
         }
-        prev_boundary = is_clause_stop(c) || (i >= skip && is_blank(c));
     }
     out
 }
 
 /// The characters an inline enumeration starts with (一是, 第一, 其一, 另一方面).
-/// All are three-byte characters led by E4, E5 or E7 ([`may_enumerate`]).
-fn starts_enumeration(c: char) -> bool {
-    matches!(
-        c,
-        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十' | '第' | '其' | '另'
-    )
-}
+const ENUMERATION_STARTS: [char; 13] = [
+    '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '第', '其', '另',
+];
+
+/// Marks after which an inline enumeration may start (blanks too, after the
+/// paragraph's leading marker).
+const CLAUSE_STOPS: [char; 11] = ['。', '；', ';', '：', ':', '，', ',', '！', '!', '？', '?'];
+
+/// Every character [`is_blank`] accepts.
+const BLANKS: [char; 6] = [' ', '\t', '　', '\0', '\u{a0}', '\u{feff}'];
 
 fn is_clause_stop(c: char) -> bool {
-    matches!(
-        c,
-        '。' | '；' | ';' | '：' | ':' | '，' | ',' | '！' | '!' | '？' | '?'
-    )
-}
-
-/// Whether some character of `text` that starts an enumeration follows a
-/// clause stop or a blank: without one, [`inline_enumerations`] finds nothing.
-/// Found by looking only at the lead bytes such characters can have, instead of
-/// decoding the whole paragraph.
-fn may_enumerate(text: &str) -> bool {
-    let b = text.as_bytes();
-    (1..b.len()).any(|i| {
-        matches!(b[i], 0xE4 | 0xE5 | 0xE7)
-            && text[i..].chars().next().is_some_and(starts_enumeration)
-            && text[..i]
-                .chars()
-                .next_back()
-                .is_some_and(|p| is_clause_stop(p) || is_blank(p))
-    })
+    CLAUSE_STOPS.contains(&c)
 }
 
 // ---------------------------------------------------------------------------

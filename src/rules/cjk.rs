@@ -3,6 +3,16 @@
 //! Masked Markdown arrives as NUL bytes: they are "nothing", so helpers that look
 //! for a neighbour skip them just like spaces.
 
+/// Whether some byte of `bytes` satisfies `pred`, which should be a few
+/// comparisons: the bytes are taken in blocks without an early exit inside a
+/// block, which the compiler turns into vector instructions — a fraction of a
+/// nanosecond per byte, where `bytes.iter().any(pred)` branches on every byte.
+pub fn any_byte(bytes: &[u8], pred: impl Fn(u8) -> bool) -> bool {
+    bytes
+        .chunks(32)
+        .any(|block| block.iter().fold(false, |acc, &b| acc | pred(b)))
+}
+
 /// A Han character (CJK ideographs and the numeral 〇).
 pub fn is_han(c: char) -> bool {
     matches!(c,

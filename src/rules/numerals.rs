@@ -6,8 +6,11 @@
 //! - `numbers.mixed`: Arabic and Chinese digits mixed in one number (三0, 2〇24);
 //!   multiplier units after Arabic digits (3千万, 1.5亿) are accepted usage.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use aho_corasick::packed::Searcher;
+
+use super::cjk::any_byte;
 use super::Checker;
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
@@ -74,19 +77,21 @@ fn in_run(c: char) -> bool {
 
 /// Whether `text` holds a character without which no run is reported: both
 /// rules need an Arabic digit or a look-alike of 〇 (`numbers.zero` on a year
-/// also 零). Most paragraphs have none, and a byte scan rules them out without
-/// decoding a character.
+/// also 零). Most paragraphs have none, and vectorised byte scans rule them
+/// out without decoding a character.
 fn may_report(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.iter().enumerate().any(|(i, &c)| match c {
-        b'0'..=b'9' | b'O' | b'o' => true,
-        // ０ Ｏ (EF BC 90/AF), ○ ◯ (E2 97 8B/AF), 零 (E9 9B B6).
-        0xE2 | 0xE9 | 0xEF => matches!(
-            b[i..],
-            [0xEF, 0xBC, 0x90 | 0xAF, ..] | [0xE2, 0x97, 0x8B | 0xAF, ..] | [0xE9, 0x9B, 0xB6, ..]
-        ),
-        _ => false,
-    })
+    // The packed (Teddy) searcher: `AhoCorasick` judges its own prefilter weak
+    // for these literals and walks its automaton byte by byte.
+    static OTHER_ZEROS: LazyLock<Searcher> = LazyLock::new(|| {
+        aho_corasick::packed::Config::new()
+            .builder()
+            .extend(["０", "Ｏ", "○", "◯", "零"])
+            .build()
+            .expect("a packed searcher for a few literals")
+    });
+    any_byte(text.as_bytes(), |b| {
+        (b.wrapping_sub(b'0') < 10) | (b == b'O') | (b == b'o')
+    }) || OTHER_ZEROS.find(text).is_some()
 }
 
 impl Checker for NumeralsChecker {

@@ -23,7 +23,7 @@ use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 
-use super::cjk::{has_sentence_punct, is_blank, is_cjk};
+use super::cjk::{any_byte, has_sentence_punct, is_blank, is_cjk};
 use super::memo::ParaMemo;
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
@@ -185,20 +185,19 @@ static EXCLUDED: LazyLock<Regex> = LazyLock::new(|| {
 /// hundreds of characters.
 pub fn halfwidth_marks(text: &str) -> Vec<Mark> {
     let bytes = text.as_bytes();
-    let found: Vec<usize> = (0..bytes.len())
-        .filter(|&i| matches!(bytes[i], b',' | b';' | b':' | b'?' | b'!' | b'(' | b')'))
-        .collect();
-    if found.is_empty() {
+    let is_mark = |b: u8| matches!(b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')');
+    if !any_byte(bytes, is_mark) {
         return Vec::new();
     }
+    let found: Vec<usize> = (0..bytes.len()).filter(|&i| is_mark(bytes[i])).collect();
     // Every URL, e-mail address and code span holds one of these bytes (`://`,
     // `www.`, `@`, backquotes): without them the regex has nothing to find.
-    let excluded: Vec<Range<usize>> =
-        if bytes.iter().any(|b| matches!(b, b'/' | b'.' | b'@' | b'`')) {
-            EXCLUDED.find_iter(text).map(|m| m.range()).collect()
-        } else {
-            Vec::new()
-        };
+    let excluded: Vec<Range<usize>> = if any_byte(bytes, |b| matches!(b, b'/' | b'.' | b'@' | b'`'))
+    {
+        EXCLUDED.find_iter(text).map(|m| m.range()).collect()
+    } else {
+        Vec::new()
+    };
     let in_excluded = |at: usize| excluded.iter().any(|r| r.contains(&at));
     // Neighbours of the (one-byte) mark at `at`: adjacent, and the nearest non-blank.
     let before = |at: usize| text[..at].chars().next_back();
@@ -343,7 +342,9 @@ fn check_halfwidth(hw: &HalfWidthRule, text: &str, out: &mut Vec<Finding>) {
 
 fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
     // No space of any kind (U+00A0 is C2 A0 in UTF-8): nothing to do.
-    if !text.bytes().any(|b| matches!(b, b' ' | b'\t' | 0xC2)) && !text.contains('\u{3000}') {
+    if !any_byte(text.as_bytes(), |b| matches!(b, b' ' | b'\t' | 0xC2))
+        && !text.contains('\u{3000}')
+    {
         return;
     }
     // Titles, headings and signature lines use spaces as separators.
