@@ -443,7 +443,7 @@ mod tests {
 
 #[cfg(test)]
 mod gate_tests {
-    use super::prefix_literals;
+    use super::{prefix_literals, Checker};
     use crate::config::load_rules;
     use crate::ProjectConfig;
 
@@ -460,5 +460,39 @@ mod gate_tests {
             .map(|s| s.id.to_string())
             .collect();
         assert!(ungated.is_empty(), "ungated: {ungated:?}");
+    }
+
+    /// On the corpus (every line and some of its suffixes), the gated group
+    /// reports exactly what every built-in pattern rule reports run alone.
+    #[test]
+    fn gated_group_equals_every_rule_alone_on_the_corpus() {
+        let specs: Vec<_> = load_rules(&ProjectConfig::default())
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.kind == "pattern")
+            .collect();
+        let group = super::build(&specs).unwrap();
+        let alone: Vec<_> = specs.iter().map(|s| super::build_one(s).unwrap()).collect();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        let key = |f: &crate::finding::Finding| format!("{} {:?} {}", f.rule, f.span, f.message);
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in text.lines() {
+                for (i, _) in line.char_indices().step_by(11) {
+                    let t = &line[i..];
+                    let mut gated = Vec::new();
+                    group[0].check_paragraph(t, &mut gated);
+                    let mut each = Vec::new();
+                    for rule in &alone {
+                        rule.check_paragraph(t, &mut each);
+                    }
+                    let mut gated: Vec<_> = gated.iter().map(key).collect();
+                    let mut each: Vec<_> = each.iter().map(key).collect();
+                    gated.sort();
+                    each.sort();
+                    assert_eq!(gated, each, "{t}");
+                }
+            }
+        }
     }
 }
