@@ -26,6 +26,10 @@ pub struct LiteralGate {
     /// Bit `c` is set when a literal is looked up by the three-byte character
     /// `c` alone: it is that character, or what follows is not a whole character.
     solo3: Box<[u64; 1024]>,
+    /// Bit [`fold`] of a character's [`char_bytes`] is set when it is the
+    /// second character of a literal led by a three-byte character: most
+    /// characters after a passing one skip the second lookup.
+    seconds: Box<[u64; 1024]>,
     /// Bit `b0 << 8 | b1` is set when a literal starts with bytes `b0 b1` that
     /// are not a three-byte character, or is the single byte `b0` (then for
     /// every `b1`).
@@ -70,6 +74,11 @@ fn char_bytes(s: &[u8]) -> Option<u32> {
     Some(u32::from_le_bytes(packed))
 }
 
+/// A 16-bit hash of [`char_bytes`], for the `seconds` bitmap.
+fn fold(packed: u32) -> usize {
+    ((packed ^ packed >> 16) & 0xFFFF) as usize
+}
+
 /// The key of a three-byte character `first` followed by the character whose
 /// [`char_bytes`] are `second`.
 fn pair_key(first: u32, second: u32) -> u64 {
@@ -99,6 +108,7 @@ impl LiteralGate {
     pub fn new(literals: impl IntoIterator<Item = (Vec<u8>, usize)>) -> LiteralGate {
         let mut chars3 = Box::new([0u64; 1024]);
         let mut solo3 = Box::new([0u64; 1024]);
+        let mut seconds = Box::new([0u64; 1024]);
         let mut pairs = Box::new([0u64; 1024]);
         let mut single: Box<[Vec<usize>; 256]> = Box::new(std::array::from_fn(|_| Vec::new()));
         let mut lits = Vec::new();
@@ -125,7 +135,10 @@ impl LiteralGate {
             let full_key = if k < 0x10000 {
                 set(&mut chars3, k as usize);
                 match char_bytes(&lit[3..]) {
-                    Some(second) => pair_key(k, second),
+                    Some(second) => {
+                        set(&mut seconds, fold(second));
+                        pair_key(k, second)
+                    }
                     _ => {
                         set(&mut solo3, k as usize);
                         u64::from(k)
@@ -156,6 +169,7 @@ impl LiteralGate {
         LiteralGate {
             chars3,
             solo3,
+            seconds,
             pairs,
             by_key,
             lits,
@@ -200,7 +214,9 @@ impl LiteralGate {
                     self.compare(u64::from(c), rest, found);
                 }
                 if let Some(second) = char_bytes(&text[i..]) {
-                    self.compare(pair_key(c, second), rest, found);
+                    if bit(&self.seconds, fold(second)) {
+                        self.compare(pair_key(c, second), rest, found);
+                    }
                 }
             } else {
                 let b1 = if i + 1 < n { text[i + 1] } else { 0 };
