@@ -24,7 +24,7 @@ use std::sync::{Arc, LazyLock};
 use aho_corasick::packed::Searcher;
 use regex::Regex;
 
-use super::cjk::{any_byte, has_sentence_punct, is_blank, is_cjk};
+use super::cjk::{any_byte, byte_positions, has_sentence_punct, is_blank, is_cjk, merge_sorted};
 use super::memo::ParaMemo;
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
@@ -186,15 +186,26 @@ static EXCLUDED: LazyLock<Regex> = LazyLock::new(|| {
 /// hundreds of characters.
 pub fn halfwidth_marks(text: &str) -> Vec<Mark> {
     let bytes = text.as_bytes();
-    let is_mark = |b: u8| matches!(b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')');
+    // Plain comparisons rather than `matches!`, which compiles to a bit test
+    // that does not vectorise well.
+    let is_mark = |b: u8| {
+        (b == b',')
+            | (b == b';')
+            | (b == b':')
+            | (b == b'?')
+            | (b == b'!')
+            | (b == b'(')
+            | (b == b')')
+    };
     if !any_byte(bytes, is_mark) {
         return Vec::new();
     }
-    let found: Vec<usize> = (0..bytes.len()).filter(|&i| is_mark(bytes[i])).collect();
+    let found = byte_positions(bytes, is_mark);
     // Every URL, e-mail address and code span holds one of these bytes (`://`,
     // `www.`, `@`, backquotes): without them the regex has nothing to find.
-    let excluded: Vec<Range<usize>> = if any_byte(bytes, |b| matches!(b, b'/' | b'.' | b'@' | b'`'))
-    {
+    let excluded: Vec<Range<usize>> = if any_byte(bytes, |b| {
+        (b == b'/') | (b == b'.') | (b == b'@') | (b == b'`')
+    }) {
         EXCLUDED.find_iter(text).map(|m| m.range()).collect()
     } else {
         Vec::new()
@@ -342,10 +353,13 @@ fn check_halfwidth(hw: &HalfWidthRule, text: &str, out: &mut Vec<Finding>) {
 // ---------------------------------------------------------------- spaces
 
 fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
-    // No space of any kind (U+00A0 is C2 A0 in UTF-8): nothing to do.
-    if !any_byte(text.as_bytes(), |b| matches!(b, b' ' | b'\t' | 0xC2))
-        && !text.contains('\u{3000}')
-    {
+    // Runs are found from the positions of spaces (U+00A0 is C2 A0; U+3000,
+    // E3 80 80, by a literal search: E3 leads 。 and 、 too), without decoding
+    // the paragraph.
+    let bytes = text.as_bytes();
+    let narrow = |b: u8| (b == b' ') | (b == b'\t') | (b == 0xC2);
+    let ideographic = memchr::memmem::Finder::new("\u{3000}");
+    if !any_byte(bytes, narrow) && ideographic.find(bytes).is_none() {
         return;
     }
     // Titles, headings and signature lines use spaces as separators.
@@ -353,22 +367,18 @@ fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
         return;
     }
     let spacey = |c: char| matches!(c, ' ' | '\t' | '\u{3000}' | '\u{A0}');
-    let mut iter = text.char_indices().peekable();
-    let mut prev: Option<char> = None;
-    while let Some((at, c)) = iter.next() {
-        if !spacey(c) {
-            prev = Some(c);
+    let mut end = 0;
+    let narrow_at = byte_positions(bytes, narrow);
+    for at in merge_sorted(narrow_at.into_iter(), ideographic.find_iter(bytes)) {
+        // Inside the last run, or not a space after all.
+        if at < end || !text[at..].starts_with(spacey) {
             continue;
         }
-        let mut end = at + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
-            if !spacey(d) {
-                break;
-            }
-            end = j + d.len_utf8();
-            iter.next();
-        }
-        let next = iter.peek().map(|&(_, d)| d);
+        let rest = &text[at..];
+        end = at + rest.len() - rest.trim_start_matches(spacey).len();
+        // Runs are maximal, so the character before is not a space.
+        let prev = text[..at].chars().next_back();
+        let next = text[end..].chars().next();
         if let (Some(p), Some(n)) = (prev, next) {
             if is_cjk(p) && is_cjk(n) && !is_open_dash(p, n) {
                 let message = render(&rule.template, &[("match", &text[at..end])]);
@@ -377,7 +387,6 @@ fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
                 );
             }
         }
-        prev = None;
     }
 }
 
@@ -457,15 +466,9 @@ fn for_each_pair_mark(text: &str, mut f: impl FnMut(usize, bool, usize)) {
             .build()
             .expect("a packed searcher for a few literals")
     });
-    let mut wide = MARKS.find_iter(text).map(|m| m.start()).peekable();
-    let mut parens = memchr::memchr2_iter(b'(', b')', text.as_bytes()).peekable();
-    loop {
-        let at = match (wide.peek(), parens.peek()) {
-            (Some(&w), Some(&p)) if p < w => parens.next(),
-            (Some(_), _) => wide.next(),
-            (None, _) => parens.next(),
-        };
-        let Some(at) = at else { break };
+    let wide = MARKS.find_iter(text).map(|m| m.start());
+    let parens = memchr::memchr2_iter(b'(', b')', text.as_bytes());
+    for at in merge_sorted(wide, parens) {
         let c = text[at..].chars().next().expect("at a char boundary");
         let Some((t, open)) = pair_of(c) else {
             continue;
@@ -757,6 +760,48 @@ mod tests {
         result
     }
 
+    /// `check_spaces` before the byte scan: every character decoded. The reference.
+    fn reference_check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
+        // No space of any kind (U+00A0 is C2 A0 in UTF-8): nothing to do.
+        if !any_byte(text.as_bytes(), |b| matches!(b, b' ' | b'\t' | 0xC2))
+            && !text.contains('\u{3000}')
+        {
+            return;
+        }
+        // Titles, headings and signature lines use spaces as separators.
+        if !has_sentence_punct(text) {
+            return;
+        }
+        let spacey = |c: char| matches!(c, ' ' | '\t' | '\u{3000}' | '\u{A0}');
+        let mut iter = text.char_indices().peekable();
+        let mut prev: Option<char> = None;
+        while let Some((at, c)) = iter.next() {
+            if !spacey(c) {
+                prev = Some(c);
+                continue;
+            }
+            let mut end = at + c.len_utf8();
+            while let Some(&(j, d)) = iter.peek() {
+                if !spacey(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                iter.next();
+            }
+            let next = iter.peek().map(|&(_, d)| d);
+            if let (Some(p), Some(n)) = (prev, next) {
+                if is_cjk(p) && is_cjk(n) && !is_open_dash(p, n) {
+                    let message = render(&rule.template, &[("match", &text[at..end])]);
+                    out.push(
+                        Finding::new(&rule.id, rule.severity, at..end, message)
+                            .with_replacement(""),
+                    );
+                }
+            }
+            prev = None;
+        }
+    }
+
     fn corpus_lines() -> Vec<String> {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
         let mut lines = Vec::new();
@@ -788,7 +833,35 @@ mod tests {
         }
     }
 
+    fn spaces_both_ways(text: &str) -> (Vec<Finding>, Vec<Finding>) {
+        let rule = Rule {
+            id: SPACE.into(),
+            severity: Severity::Warning,
+            template: "{match}".into(),
+        };
+        let (mut new, mut old) = (Vec::new(), Vec::new());
+        check_spaces(&rule, text, &mut new);
+        reference_check_spaces(&rule, text, &mut old);
+        (new, old)
+    }
+
+    #[test]
+    fn spaces_equal_the_reference_on_the_corpus() {
+        for line in corpus_lines() {
+            for (i, _) in line.char_indices().step_by(5) {
+                let (new, old) = spaces_both_ways(&line[i..]);
+                assert_eq!(new, old, "{}", &line[i..]);
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn spaces_equal_the_reference(text in "[ \t　\u{a0}甲乙，。a—、]{0,24}") {
+            let (new, old) = spaces_both_ways(&text);
+            proptest::prop_assert_eq!(new, old);
+        }
+
         #[test]
         fn unmatched_equals_the_reference(text in "[“”‘’《》（）()【】〔〕〈〉「」『』a甲，]{0,24}") {
             proptest::prop_assert_eq!(unmatched(&text), reference_unmatched(&text));
