@@ -875,6 +875,19 @@ fn chinese_marker(cur: &mut Cursor<'_>, start: usize, inline: bool) -> Option<Ma
 /// 一方面…另一方面…. Each must follow a sentence or clause stop, so 统一是, 唯一要,
 /// 第一时间 and 一是一、二是二 are not enumerations.
 pub fn inline_enumerations(text: &str) -> Vec<Marker> {
+    enumerations(text, || parse_marker(text).map_or(0, |m| m.span.end))
+}
+
+/// [`inline_enumerations`] of a paragraph whose leading marker is known:
+/// `lead` must be `parse_marker(text)` (spares parsing it again).
+pub fn inline_enumerations_after(text: &str, lead: Option<&Marker>) -> Vec<Marker> {
+    enumerations(text, || lead.map_or(0, |m| m.span.end))
+}
+
+/// Inline enumerations; `lead_end()` gives where the leading marker ends (0
+/// without one), asked for only when an enumeration character follows a stop
+/// or a blank.
+fn enumerations(text: &str, lead_end: impl FnOnce() -> usize) -> Vec<Marker> {
     // The enumeration characters are found by a vectorised literal search
     // (a few per paragraph) and only their preceding character is decoded:
     // decoding every character of every paragraph cost more than all the rest.
@@ -887,6 +900,7 @@ pub fn inline_enumerations(text: &str) -> Vec<Marker> {
             .build()
             .expect("a packed searcher for a few literals")
     });
+    let mut lead_end = Some(lead_end);
     let mut skip = None;
     let mut out = Vec::new();
     for hit in STARTS.find_iter(text) {
@@ -897,7 +911,7 @@ pub fn inline_enumerations(text: &str) -> Vec<Marker> {
         if !is_clause_stop(p) && !is_blank(p) {
             continue;
         }
-        let skip = *skip.get_or_insert_with(|| parse_marker(text).map_or(0, |m| m.span.end));
+        let skip = *skip.get_or_insert_with(|| lead_end.take().expect("asked once")());
         if i >= skip && (is_clause_stop(p) || p_at >= skip) {
             if let Some(m) = marker_at(text, i, true) {
                 out.push(m);
@@ -1173,7 +1187,7 @@ pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
             inline: if marker.style == Style::Piece {
                 Vec::new()
             } else {
-                inline_enumerations(text)
+                inline_enumerations_after(text, Some(&marker))
             },
             marker: Some(marker),
             piece: None,
@@ -1186,7 +1200,7 @@ pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
             },
             None => ParagraphMarkers {
                 marker: None,
-                inline: inline_enumerations(text),
+                inline: inline_enumerations_after(text, None),
                 piece: None,
             },
         },
