@@ -270,6 +270,11 @@ mod tests {
         assert_eq!(owners(&gate, "上一"), Vec::<usize>::new());
         assert_eq!(owners(&gate, "a--b×"), vec![5, 6]);
         assert_eq!(owners(&gate, "a-"), Vec::<usize>::new());
+        // A Chinese character then an ASCII one, followed by more text: the
+        // second character is keyed by itself, not with the byte after it.
+        let gate = LiteralGate::new([("，X".as_bytes().to_vec(), 0)]);
+        assert_eq!(owners(&gate, "，X一"), vec![0]);
+        assert_eq!(owners(&gate, "，Y"), Vec::<usize>::new());
     }
 
     #[test]
