@@ -15,6 +15,9 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::packed::Searcher;
 
 use crate::document::Paragraph;
 
@@ -332,7 +335,7 @@ fn circled_value(c: char) -> Option<u32> {
 /// Leading blanks before a marker: spaces, full-width spaces, tabs, and the NULs
 /// that stand for masked Markdown.
 fn is_blank(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '　' | '\0' | '\u{a0}' | '\u{feff}')
+    BLANKS.contains(&c)
 }
 
 /// Characters that, right after a bare number, make it a count or a word rather
@@ -872,38 +875,66 @@ fn chinese_marker(cur: &mut Cursor<'_>, start: usize, inline: bool) -> Option<Ma
 /// 一方面…另一方面…. Each must follow a sentence or clause stop, so 统一是, 唯一要,
 /// 第一时间 and 一是一、二是二 are not enumerations.
 pub fn inline_enumerations(text: &str) -> Vec<Marker> {
-    let skip = parse_marker(text).map_or(0, |m| m.span.end);
+    enumerations(text, || parse_marker(text).map_or(0, |m| m.span.end))
+}
+
+/// [`inline_enumerations`] of a paragraph whose leading marker is known:
+/// `lead` must be `parse_marker(text)` (spares parsing it again).
+pub fn inline_enumerations_after(text: &str, lead: Option<&Marker>) -> Vec<Marker> {
+    enumerations(text, || lead.map_or(0, |m| m.span.end))
+}
+
+/// Inline enumerations; `lead_end()` gives where the leading marker ends (0
+/// without one), asked for only when an enumeration character follows a stop
+/// or a blank.
+fn enumerations(text: &str, lead_end: impl FnOnce() -> usize) -> Vec<Marker> {
+    // The enumeration characters are found by a vectorised literal search
+    // (a few per paragraph) and only their preceding character is decoded:
+    // decoding every character of every paragraph cost more than all the rest.
+    static STARTS: LazyLock<Searcher> = LazyLock::new(|| {
+        // The packed (Teddy) searcher: `AhoCorasick` judges its own prefilter
+        // weak for these Chinese literals and walks the automaton byte by byte.
+        aho_corasick::packed::Config::new()
+            .builder()
+            .extend(ENUMERATION_STARTS.map(|c| c.to_string()))
+            .build()
+            .expect("a packed searcher for a few literals")
+    });
+    let mut lead_end = Some(lead_end);
+    let mut skip = None;
     let mut out = Vec::new();
-    let mut prev_boundary = false;
-    for (i, c) in text.char_indices() {
-        if prev_boundary
-            && i >= skip
-            && matches!(
-                c,
-                '一' | '二'
-                    | '三'
-                    | '四'
-                    | '五'
-                    | '六'
-                    | '七'
-                    | '八'
-                    | '九'
-                    | '十'
-                    | '第'
-                    | '其'
-                    | '另'
-            )
-        {
+    for hit in STARTS.find_iter(text) {
+        let i = hit.start();
+        let Some((p_at, p)) = text[..i].char_indices().next_back() else {
+            continue;
+        };
+        if !is_clause_stop(p) && !is_blank(p) {
+            continue;
+        }
+        let skip = *skip.get_or_insert_with(|| lead_end.take().expect("asked once")());
+        if i >= skip && (is_clause_stop(p) || p_at >= skip) {
             if let Some(m) = marker_at(text, i, true) {
                 out.push(m);
             }
         }
-        prev_boundary = matches!(
-            c,
-            '。' | '；' | ';' | '：' | ':' | '，' | ',' | '！' | '!' | '？' | '?'
-        ) || (i >= skip && is_blank(c));
     }
     out
+}
+
+/// The characters an inline enumeration starts with (一是, 第一, 其一, 另一方面).
+const ENUMERATION_STARTS: [char; 13] = [
+    '一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '第', '其', '另',
+];
+
+/// Marks after which an inline enumeration may start (blanks too, after the
+/// paragraph's leading marker).
+const CLAUSE_STOPS: [char; 11] = ['。', '；', ';', '：', ':', '，', ',', '！', '!', '？', '?'];
+
+/// Every character [`is_blank`] accepts.
+const BLANKS: [char; 6] = [' ', '\t', '　', '\0', '\u{a0}', '\u{feff}'];
+
+fn is_clause_stop(c: char) -> bool {
+    CLAUSE_STOPS.contains(&c)
 }
 
 // ---------------------------------------------------------------------------
@@ -1156,7 +1187,7 @@ pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
             inline: if marker.style == Style::Piece {
                 Vec::new()
             } else {
-                inline_enumerations(text)
+                inline_enumerations_after(text, Some(&marker))
             },
             marker: Some(marker),
             piece: None,
@@ -1169,7 +1200,7 @@ pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
             },
             None => ParagraphMarkers {
                 marker: None,
-                inline: inline_enumerations(text),
+                inline: inline_enumerations_after(text, None),
                 piece: None,
             },
         },

@@ -502,3 +502,50 @@ fn attachments_start_lists_and_pieces() {
     assert_eq!(o.headings.len(), 2);
     assert_eq!(o.headings[0].list, o.headings[1].list);
 }
+
+// ---------------------------------------------------------------- byte-level scan
+
+/// The scan before the byte-level test: every character decoded. The
+/// reference [`inline_enumerations`] must agree with.
+fn reference_inline_enumerations(text: &str) -> Vec<Marker> {
+    let skip = parse_marker(text).map_or(0, |m| m.span.end);
+    let mut out = Vec::new();
+    let mut prev_boundary = false;
+    for (i, c) in text.char_indices() {
+        if prev_boundary && i >= skip && ENUMERATION_STARTS.contains(&c) {
+            if let Some(m) = marker_at(text, i, true) {
+                out.push(m);
+            }
+        }
+        prev_boundary = is_clause_stop(c) || (i >= skip && is_blank(c));
+    }
+    out
+}
+
+/// Every corpus paragraph, and suffixes of it (so that stops, blanks and
+/// markers meet the enumeration characters in many positions).
+#[test]
+fn inline_enumerations_equal_the_reference_on_the_corpus() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in text.lines() {
+            for (i, _) in line.char_indices().step_by(7) {
+                let t = &line[i..];
+                let found = inline_enumerations(t);
+                assert_eq!(found, reference_inline_enumerations(t), "{t}");
+                let lead = parse_marker(t);
+                assert_eq!(inline_enumerations_after(t, lead.as_ref()), found, "{t}");
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn inline_enumerations_equal_the_reference(
+        text in "[一二十第其另是方面条，。；：:,! 　\u{0}\u{a0}\u{feff}（）(、甲乙1]{0,24}"
+    ) {
+        proptest::prop_assert_eq!(inline_enumerations(&text), reference_inline_enumerations(&text));
+    }
+}

@@ -6,8 +6,11 @@
 //! - `numbers.mixed`: Arabic and Chinese digits mixed in one number (三0, 2〇24);
 //!   multiplier units after Arabic digits (3千万, 1.5亿) are accepted usage.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
+use aho_corasick::packed::Searcher;
+
+use super::cjk::{byte_positions, merge_sorted};
 use super::Checker;
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
@@ -72,28 +75,51 @@ fn in_run(c: char) -> bool {
     is_cn_digit(c) || is_fake_zero(c) || c == '零' || c.is_ascii_digit() || matches!(c, '十' | '百')
 }
 
+/// The byte positions of the characters without which no run is reported:
+/// both rules need an Arabic digit or a look-alike of 〇 (`numbers.zero` on a
+/// year also 零). Found by a vectorised byte scan and a literal search, so
+/// paragraphs without numbers are never decoded.
+fn anchors(text: &str) -> impl Iterator<Item = usize> + '_ {
+    // The packed (Teddy) searcher: `AhoCorasick` judges its own prefilter weak
+    // for these literals and walks its automaton byte by byte.
+    static OTHER_ZEROS: LazyLock<Searcher> = LazyLock::new(|| {
+        aho_corasick::packed::Config::new()
+            .builder()
+            .extend(["０", "Ｏ", "○", "◯", "零"])
+            .build()
+            .expect("a packed searcher for a few literals")
+    });
+    let ascii = byte_positions(text.as_bytes(), |b| {
+        (b.wrapping_sub(b'0') < 10) | (b == b'O') | (b == b'o')
+    });
+    merge_sorted(
+        ascii.into_iter(),
+        OTHER_ZEROS.find_iter(text).map(|m| m.start()),
+    )
+}
+
 impl Checker for NumeralsChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
-        // One pass, no per-character vector: runs are collected as they end.
+        // Every reported run holds an anchor: expand the run around each one
+        // instead of decoding the whole paragraph.
         let mut run: Vec<char> = Vec::new();
-        let mut run_start = 0;
-        let mut before: Option<char> = None;
-        let mut prev: Option<char> = None;
-        for (at, c) in text.char_indices() {
-            if in_run(c) {
-                if run.is_empty() {
-                    run_start = at;
-                    before = prev;
-                }
-                run.push(c);
-            } else if !run.is_empty() {
-                self.check_run(text, &run, run_start..at, before, Some(c), out);
-                run.clear();
+        let mut end = 0;
+        for at in anchors(text) {
+            if at < end {
+                continue;
             }
-            prev = Some(c);
-        }
-        if !run.is_empty() {
-            self.check_run(text, &run, run_start..text.len(), before, None, out);
+            let mut start = at;
+            let before = loop {
+                match text[..start].chars().next_back() {
+                    Some(c) if in_run(c) => start -= c.len_utf8(),
+                    other => break other,
+                }
+            };
+            run.clear();
+            run.extend(text[start..].chars().take_while(|&c| in_run(c)));
+            end = start + run.iter().map(|c| c.len_utf8()).sum::<usize>();
+            let after = text[end..].chars().next();
+            self.check_run(text, &run, start..end, before, after, out);
         }
     }
 }
@@ -168,6 +194,34 @@ impl NumeralsChecker {
 }
 
 #[cfg(test)]
+impl NumeralsChecker {
+    /// The scan before anchors: every character decoded. The reference.
+    fn reference_check(&self, text: &str, out: &mut Vec<Finding>) {
+        // One pass, no per-character vector: runs are collected as they end.
+        let mut run: Vec<char> = Vec::new();
+        let mut run_start = 0;
+        let mut before: Option<char> = None;
+        let mut prev: Option<char> = None;
+        for (at, c) in text.char_indices() {
+            if in_run(c) {
+                if run.is_empty() {
+                    run_start = at;
+                    before = prev;
+                }
+                run.push(c);
+            } else if !run.is_empty() {
+                self.check_run(text, &run, run_start..at, before, Some(c), out);
+                run.clear();
+            }
+            prev = Some(c);
+        }
+        if !run.is_empty() {
+            self.check_run(text, &run, run_start..text.len(), before, None, out);
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use crate::config::pack::parse_pack;
     use crate::config::SourceFile;
@@ -213,6 +267,63 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(&*f[0].rule, "numbers.mixed");
         assert_eq!(check("投入3千万元").len(), 0);
+    }
+
+    fn checker() -> super::NumeralsChecker {
+        let rule = |id: &str| super::Rule {
+            id: id.into(),
+            severity: crate::finding::Severity::Warning,
+            template: "{match}".into(),
+        };
+        super::NumeralsChecker {
+            zero: Some(rule(super::ZERO)),
+            mixed: Some(rule(super::MIXED)),
+        }
+    }
+
+    /// Every character that can make a run reportable is an anchor: those in
+    /// a run other than the Chinese digits and 十 百.
+    #[test]
+    fn every_reportable_character_is_an_anchor() {
+        use super::{anchors, in_run, is_cn_digit};
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if in_run(c) && !is_cn_digit(c) && !matches!(c, '十' | '百') {
+                let text = format!("甲{c}乙");
+                assert_eq!(anchors(&text).collect::<Vec<_>>(), vec![3], "{c}");
+            }
+        }
+        assert_eq!(anchors("二〇二四年，一百人").count(), 0);
+    }
+
+    #[test]
+    fn runs_equal_the_reference_on_the_corpus() {
+        use super::Checker;
+        let checker = checker();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for line in text.lines() {
+                for (i, _) in line.char_indices().step_by(5) {
+                    let t = &line[i..];
+                    let (mut new, mut old) = (Vec::new(), Vec::new());
+                    checker.check_paragraph(t, &mut new);
+                    checker.reference_check(t, &mut old);
+                    assert_eq!(new, old, "{t}");
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn runs_equal_the_reference(text in "[一二〇零十百0-9OoＯ０○◯年a.是批甲]{0,16}") {
+            use super::Checker;
+            let checker = checker();
+            let (mut new, mut old) = (Vec::new(), Vec::new());
+            checker.check_paragraph(&text, &mut new);
+            checker.reference_check(&text, &mut old);
+            proptest::prop_assert_eq!(new, old);
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Related, Severity};
 use crate::outline::{
-    inline_enumerations, parse_marker, Form, Heading, Marker, Outline, Shape, Style,
+    inline_enumerations_after, parse_marker, Form, Heading, Marker, Outline, Shape, Style,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -163,10 +163,11 @@ impl Checker for OutlineChecker {
         if !self.rules.contains_key(&Check::Form) && !self.rules.contains_key(&Check::Bracket) {
             return;
         }
-        if let Some(m) = parse_marker(text) {
-            self.check_form(text, &m, out);
+        let lead = parse_marker(text);
+        if let Some(m) = &lead {
+            self.check_form(text, m, out);
         }
-        for m in inline_enumerations(text) {
+        for m in inline_enumerations_after(text, lead.as_ref()) {
             self.check_form(text, &m, out);
         }
     }

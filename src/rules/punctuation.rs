@@ -21,9 +21,10 @@
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
+use aho_corasick::packed::Searcher;
 use regex::Regex;
 
-use super::cjk::{has_sentence_punct, is_blank, is_cjk};
+use super::cjk::{any_byte, byte_positions, has_sentence_punct, is_blank, is_cjk, merge_sorted};
 use super::memo::ParaMemo;
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
@@ -179,52 +180,65 @@ static EXCLUDED: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Finds the half-width marks of one paragraph that should be full-width.
+///
+/// Every mark converted is ASCII, so the marks are found by a byte scan and only
+/// their neighbourhoods are decoded: most paragraphs have a few marks among
+/// hundreds of characters.
 pub fn halfwidth_marks(text: &str) -> Vec<Mark> {
-    // Every mark converted is ASCII: a byte scan rules most paragraphs out.
-    if !text
-        .bytes()
-        .any(|b| matches!(b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')'))
-    {
+    let bytes = text.as_bytes();
+    // Plain comparisons rather than `matches!`, which compiles to a bit test
+    // that does not vectorise well.
+    let is_mark = |b: u8| {
+        (b == b',')
+            | (b == b';')
+            | (b == b':')
+            | (b == b'?')
+            | (b == b'!')
+            | (b == b'(')
+            | (b == b')')
+    };
+    if !any_byte(bytes, is_mark) {
         return Vec::new();
     }
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let excluded: Vec<Range<usize>> = EXCLUDED.find_iter(text).map(|m| m.range()).collect();
+    let found = byte_positions(bytes, is_mark);
+    // Every URL, e-mail address and code span holds one of these bytes (`://`,
+    // `www.`, `@`, backquotes): without them the regex has nothing to find.
+    let excluded: Vec<Range<usize>> = if any_byte(bytes, |b| {
+        (b == b'/') | (b == b'.') | (b == b'@') | (b == b'`')
+    }) {
+        EXCLUDED.find_iter(text).map(|m| m.range()).collect()
+    } else {
+        Vec::new()
+    };
     let in_excluded = |at: usize| excluded.iter().any(|r| r.contains(&at));
-    let prev = |k: usize| {
-        chars[..k]
-            .iter()
-            .rev()
-            .map(|&(_, c)| c)
-            .find(|&c| !is_blank(c))
-    };
-    let next = |k: usize| {
-        chars[k + 1..]
-            .iter()
-            .map(|&(_, c)| c)
-            .find(|&c| !is_blank(c))
-    };
-    let ctx = |c: Option<char>| c.is_some_and(is_cjk);
+    // Neighbours of the (one-byte) mark at `at`: adjacent, and the nearest non-blank.
+    let before = |at: usize| text[..at].chars().next_back();
+    let after = |at: usize| text[at + 1..].chars().next();
+    let prev = |at: usize| text[..at].chars().rev().find(|&c| !is_blank(c));
+    let next = |at: usize| text[at + 1..].chars().find(|&c| !is_blank(c));
 
-    let mut convert = vec![false; chars.len()];
+    let mut convert = vec![false; found.len()];
     // Parentheses go by pairs, so （GDP） is converted as a whole even though one
     // side touches only Latin letters.
     let mut stack: Vec<usize> = Vec::new();
-    let mut paired = vec![false; chars.len()];
-    for (k, &(at, c)) in chars.iter().enumerate() {
+    let mut paired = vec![false; found.len()];
+    for (k, &at) in found.iter().enumerate() {
         if in_excluded(at) {
             continue;
         }
-        match c {
-            '(' => stack.push(k),
-            ')' => {
+        match bytes[at] {
+            b'(' => stack.push(k),
+            b')' => {
                 if let Some(o) = stack.pop() {
                     paired[o] = true;
                     paired[k] = true;
-                    let inner_cjk = chars[o + 1..k].iter().any(|&(_, c)| is_cjk(c));
+                    let open = found[o];
+                    let inner_cjk = text[open + 1..at].chars().any(is_cjk);
                     // Outside neighbours count only when touching: "Windows(R) 系统" is Latin.
-                    let before = o > 0 && is_cjk(chars[o - 1].1);
-                    let after = chars.get(k + 1).is_some_and(|&(_, c)| is_cjk(c));
-                    if inner_cjk || before || after {
+                    if inner_cjk
+                        || before(open).is_some_and(is_cjk)
+                        || after(at).is_some_and(is_cjk)
+                    {
                         convert[o] = true;
                         convert[k] = true;
                     }
@@ -233,23 +247,21 @@ pub fn halfwidth_marks(text: &str) -> Vec<Mark> {
             _ => {}
         }
     }
-    for (k, &(at, c)) in chars.iter().enumerate() {
-        if full_width(c).is_none() || paired[k] || in_excluded(at) {
+    for (k, &at) in found.iter().enumerate() {
+        if paired[k] || in_excluded(at) {
             continue;
         }
         // Inside a number or a time: 1,000  10:30  12?4 (a lost character).
-        let digit = |j: Option<&(usize, char)>| j.is_some_and(|&(_, c)| c.is_ascii_digit());
-        if k > 0 && digit(chars.get(k - 1)) && digit(chars.get(k + 1)) {
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        if digit(before(at)) && digit(after(at)) {
             continue;
         }
         // The end of a Latin run: "Hello, world! 然后" — attached to a Latin word
         // and followed by a space, the mark is English punctuation.
-        let latin_before = k > 0 && chars[k - 1].1.is_ascii_alphanumeric();
-        let space_after = chars.get(k + 1).is_some_and(|&(_, c)| c == ' ');
-        if latin_before && space_after {
+        if before(at).is_some_and(|c| c.is_ascii_alphanumeric()) && after(at) == Some(' ') {
             continue;
         }
-        if ctx(prev(k)) || ctx(next(k)) {
+        if prev(at).is_some_and(is_cjk) || next(at).is_some_and(is_cjk) {
             convert[k] = true;
         }
     }
@@ -257,32 +269,35 @@ pub fn halfwidth_marks(text: &str) -> Vec<Mark> {
     let mut marks = Vec::new();
     let mut last_end = 0;
     let spacey = |c: char| matches!(c, ' ' | '\t' | '\u{3000}');
-    for (k, &(at, c)) in chars.iter().enumerate() {
+    for (k, &at) in found.iter().enumerate() {
         if !convert[k] {
             continue;
         }
+        // The fix takes the spaces around the mark, except leading indentation,
+        // spaces after the last character and spaces an earlier fix took.
         let mut start = at;
-        let mut j = k;
-        while j > 0 && spacey(chars[j - 1].1) && chars[j - 1].0 >= last_end {
-            j -= 1;
+        for (i, c) in text[..at].char_indices().rev() {
+            if !spacey(c) || i < last_end {
+                break;
+            }
+            start = i;
         }
-        // j == 0: the spaces are leading indentation, not ours to delete.
-        if j < k && j > 0 {
-            start = chars[j].0;
+        if start == 0 {
+            start = at;
         }
-        let mut end = at + c.len_utf8();
-        let mut j = k + 1;
-        while j < chars.len() && spacey(chars[j].1) {
-            j += 1;
-        }
-        if j > k + 1 && j < chars.len() {
-            end = chars[j].0;
-        }
+        let rest = &text[at + 1..];
+        let spaces = rest.len() - rest.trim_start_matches(spacey).len();
+        let end = if spaces > 0 && spaces < rest.len() {
+            at + 1 + spaces
+        } else {
+            at + 1
+        };
         last_end = end;
+        let ch = char::from(bytes[at]);
         marks.push(Mark {
             at,
-            ch: c,
-            full: full_width(c).expect("only convertible marks are flagged"),
+            ch,
+            full: full_width(ch).expect("only convertible marks are found"),
             fix: start..end,
         });
     }
@@ -338,8 +353,13 @@ fn check_halfwidth(hw: &HalfWidthRule, text: &str, out: &mut Vec<Finding>) {
 // ---------------------------------------------------------------- spaces
 
 fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
-    // No space of any kind (U+00A0 is C2 A0 in UTF-8): nothing to do.
-    if !text.bytes().any(|b| matches!(b, b' ' | b'\t' | 0xC2)) && !text.contains('\u{3000}') {
+    // Runs are found from the positions of spaces (U+00A0 is C2 A0; U+3000,
+    // E3 80 80, by a literal search: E3 leads 。 and 、 too), without decoding
+    // the paragraph.
+    let bytes = text.as_bytes();
+    let narrow = |b: u8| (b == b' ') | (b == b'\t') | (b == 0xC2);
+    let ideographic = memchr::memmem::Finder::new("\u{3000}");
+    if !any_byte(bytes, narrow) && ideographic.find(bytes).is_none() {
         return;
     }
     // Titles, headings and signature lines use spaces as separators.
@@ -347,22 +367,18 @@ fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
         return;
     }
     let spacey = |c: char| matches!(c, ' ' | '\t' | '\u{3000}' | '\u{A0}');
-    let mut iter = text.char_indices().peekable();
-    let mut prev: Option<char> = None;
-    while let Some((at, c)) = iter.next() {
-        if !spacey(c) {
-            prev = Some(c);
+    let mut end = 0;
+    let narrow_at = byte_positions(bytes, narrow);
+    for at in merge_sorted(narrow_at.into_iter(), ideographic.find_iter(bytes)) {
+        // Inside the last run, or not a space after all.
+        if at < end || !text[at..].starts_with(spacey) {
             continue;
         }
-        let mut end = at + c.len_utf8();
-        while let Some(&(j, d)) = iter.peek() {
-            if !spacey(d) {
-                break;
-            }
-            end = j + d.len_utf8();
-            iter.next();
-        }
-        let next = iter.peek().map(|&(_, d)| d);
+        let rest = &text[at..];
+        end = at + rest.len() - rest.trim_start_matches(spacey).len();
+        // Runs are maximal, so the character before is not a space.
+        let prev = text[..at].chars().next_back();
+        let next = text[end..].chars().next();
         if let (Some(p), Some(n)) = (prev, next) {
             if is_cjk(p) && is_cjk(n) && !is_open_dash(p, n) {
                 let message = render(&rule.template, &[("match", &text[at..end])]);
@@ -371,7 +387,6 @@ fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
                 );
             }
         }
-        prev = None;
     }
 }
 
@@ -407,45 +422,66 @@ pub struct Unmatched {
 /// their full-width forms (the half-width rule reports them), and ’ between
 /// Latin letters is an apostrophe.
 pub fn unmatched(text: &str) -> Vec<Unmatched> {
+    // Nothing unmatched is the usual case: count depths first, which allocates
+    // nothing, and return an empty vector (no allocation either) when all close.
+    let mut depth = [0usize; PAIRS.len()];
+    let mut stray = false;
+    for_each_pair_mark(text, |t, open, _| {
+        if open {
+            depth[t] += 1;
+        } else if depth[t] == 0 {
+            stray = true;
+        } else {
+            depth[t] -= 1;
+        }
+    });
+    if !stray && depth.iter().all(|&d| d == 0) {
+        return Vec::new();
+    }
     let mut result = vec![Unmatched::default(); PAIRS.len()];
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Only `(`, `)` and three-byte marks starting E2/E3/EF can be pair marks:
-        // skip everything else without decoding it.
-        let b = bytes[i];
-        if !matches!(b, b'(' | b')' | 0xE2 | 0xE3 | 0xEF) {
-            i += 1;
-            continue;
-        }
-        let at = i;
-        let c = text[i..].chars().next().expect("at a char boundary");
-        i += c.len_utf8();
-        let Some((t, open)) = pair_of(c) else {
-            continue;
-        };
-        if c == '’' {
-            let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
-            if latin(text[..at].chars().next_back()) && latin(text[i..].chars().next()) {
-                continue;
-            }
-        }
+    for_each_pair_mark(text, |t, open, at| {
         let u = &mut result[t];
         if open {
             u.opens.push(at);
         } else if u.opens.pop().is_none() {
             u.closes.push(at);
         }
-    }
-    // Nothing unmatched (the usual case): an empty vector, which allocates nothing.
-    if result
-        .iter()
-        .all(|u| u.opens.is_empty() && u.closes.is_empty())
-    {
-        result.clear();
-        result.shrink_to_fit();
-    }
+    });
     result
+}
+
+/// Calls `f(type, opens, offset)` for every pair mark of `text` in order
+/// (see [`unmatched`]).
+fn for_each_pair_mark(text: &str, mut f: impl FnMut(usize, bool, usize)) {
+    // Vectorised searches for the marks themselves (the three-byte marks, and
+    // `(` `)`), merged in text order: a byte loop stopping at every E2/E3/EF
+    // lead byte stops at nearly every Chinese punctuation mark.
+    static MARKS: LazyLock<Searcher> = LazyLock::new(|| {
+        let mut builder = aho_corasick::packed::Config::new().builder();
+        for &(open, close) in PAIRS {
+            builder.add(open.to_string());
+            builder.add(close.to_string());
+        }
+        builder
+            .build()
+            .expect("a packed searcher for a few literals")
+    });
+    let wide = MARKS.find_iter(text).map(|m| m.start());
+    let parens = memchr::memchr2_iter(b'(', b')', text.as_bytes());
+    for at in merge_sorted(wide, parens) {
+        let c = text[at..].chars().next().expect("at a char boundary");
+        let Some((t, open)) = pair_of(c) else {
+            continue;
+        };
+        if c == '’' {
+            let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+            let after = &text[at + c.len_utf8()..];
+            if latin(text[..at].chars().next_back()) && latin(after.chars().next()) {
+                continue;
+            }
+        }
+        f(t, open, at);
+    }
 }
 
 /// The pair type (index into [`PAIRS`]) of a mark and whether it opens;
@@ -568,6 +604,276 @@ fn check_unpaired(rule: &UnpairedRule, doc: &DocView<'_>, out: &mut Vec<Finding>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The implementation before the byte scan, decoding the whole paragraph:
+    /// the reference [`halfwidth_marks`] must agree with.
+    fn reference_halfwidth_marks(text: &str) -> Vec<Mark> {
+        // Every mark converted is ASCII: a byte scan rules most paragraphs out.
+        if !text
+            .bytes()
+            .any(|b| matches!(b, b',' | b';' | b':' | b'?' | b'!' | b'(' | b')'))
+        {
+            return Vec::new();
+        }
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let excluded: Vec<Range<usize>> = EXCLUDED.find_iter(text).map(|m| m.range()).collect();
+        let in_excluded = |at: usize| excluded.iter().any(|r| r.contains(&at));
+        let prev = |k: usize| {
+            chars[..k]
+                .iter()
+                .rev()
+                .map(|&(_, c)| c)
+                .find(|&c| !is_blank(c))
+        };
+        let next = |k: usize| {
+            chars[k + 1..]
+                .iter()
+                .map(|&(_, c)| c)
+                .find(|&c| !is_blank(c))
+        };
+        let ctx = |c: Option<char>| c.is_some_and(is_cjk);
+
+        let mut convert = vec![false; chars.len()];
+        // Parentheses go by pairs, so （GDP） is converted as a whole even though one
+        // side touches only Latin letters.
+        let mut stack: Vec<usize> = Vec::new();
+        let mut paired = vec![false; chars.len()];
+        for (k, &(at, c)) in chars.iter().enumerate() {
+            if in_excluded(at) {
+                continue;
+            }
+            match c {
+                '(' => stack.push(k),
+                ')' => {
+                    if let Some(o) = stack.pop() {
+                        paired[o] = true;
+                        paired[k] = true;
+                        let inner_cjk = chars[o + 1..k].iter().any(|&(_, c)| is_cjk(c));
+                        // Outside neighbours count only when touching: "Windows(R) 系统" is Latin.
+                        let before = o > 0 && is_cjk(chars[o - 1].1);
+                        let after = chars.get(k + 1).is_some_and(|&(_, c)| is_cjk(c));
+                        if inner_cjk || before || after {
+                            convert[o] = true;
+                            convert[k] = true;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (k, &(at, c)) in chars.iter().enumerate() {
+            if full_width(c).is_none() || paired[k] || in_excluded(at) {
+                continue;
+            }
+            // Inside a number or a time: 1,000  10:30  12?4 (a lost character).
+            let digit = |j: Option<&(usize, char)>| j.is_some_and(|&(_, c)| c.is_ascii_digit());
+            if k > 0 && digit(chars.get(k - 1)) && digit(chars.get(k + 1)) {
+                continue;
+            }
+            // The end of a Latin run: "Hello, world! 然后" — attached to a Latin word
+            // and followed by a space, the mark is English punctuation.
+            let latin_before = k > 0 && chars[k - 1].1.is_ascii_alphanumeric();
+            let space_after = chars.get(k + 1).is_some_and(|&(_, c)| c == ' ');
+            if latin_before && space_after {
+                continue;
+            }
+            if ctx(prev(k)) || ctx(next(k)) {
+                convert[k] = true;
+            }
+        }
+
+        let mut marks = Vec::new();
+        let mut last_end = 0;
+        let spacey = |c: char| matches!(c, ' ' | '\t' | '\u{3000}');
+        for (k, &(at, c)) in chars.iter().enumerate() {
+            if !convert[k] {
+                continue;
+            }
+            let mut start = at;
+            let mut j = k;
+            while j > 0 && spacey(chars[j - 1].1) && chars[j - 1].0 >= last_end {
+                j -= 1;
+            }
+            // j == 0: the spaces are leading indentation, not ours to delete.
+            if j < k && j > 0 {
+                start = chars[j].0;
+            }
+            let mut end = at + c.len_utf8();
+            let mut j = k + 1;
+            while j < chars.len() && spacey(chars[j].1) {
+                j += 1;
+            }
+            if j > k + 1 && j < chars.len() {
+                end = chars[j].0;
+            }
+            last_end = end;
+            marks.push(Mark {
+                at,
+                ch: c,
+                full: full_width(c).expect("only convertible marks are flagged"),
+                fix: start..end,
+            });
+        }
+        marks
+    }
+
+    /// `unmatched` before the literal search: a byte loop. The reference.
+    fn reference_unmatched(text: &str) -> Vec<Unmatched> {
+        let mut result = vec![Unmatched::default(); PAIRS.len()];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Only `(`, `)` and three-byte marks starting E2/E3/EF can be pair marks:
+            // skip everything else without decoding it.
+            let b = bytes[i];
+            if !matches!(b, b'(' | b')' | 0xE2 | 0xE3 | 0xEF) {
+                i += 1;
+                continue;
+            }
+            let at = i;
+            let c = text[i..].chars().next().expect("at a char boundary");
+            i += c.len_utf8();
+            let Some((t, open)) = pair_of(c) else {
+                continue;
+            };
+            if c == '’' {
+                let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+                if latin(text[..at].chars().next_back()) && latin(text[i..].chars().next()) {
+                    continue;
+                }
+            }
+            let u = &mut result[t];
+            if open {
+                u.opens.push(at);
+            } else if u.opens.pop().is_none() {
+                u.closes.push(at);
+            }
+        }
+        // Nothing unmatched (the usual case): an empty vector, which allocates nothing.
+        if result
+            .iter()
+            .all(|u| u.opens.is_empty() && u.closes.is_empty())
+        {
+            result.clear();
+            result.shrink_to_fit();
+        }
+        result
+    }
+
+    /// `check_spaces` before the byte scan: every character decoded. The reference.
+    fn reference_check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
+        // No space of any kind (U+00A0 is C2 A0 in UTF-8): nothing to do.
+        if !any_byte(text.as_bytes(), |b| matches!(b, b' ' | b'\t' | 0xC2))
+            && !text.contains('\u{3000}')
+        {
+            return;
+        }
+        // Titles, headings and signature lines use spaces as separators.
+        if !has_sentence_punct(text) {
+            return;
+        }
+        let spacey = |c: char| matches!(c, ' ' | '\t' | '\u{3000}' | '\u{A0}');
+        let mut iter = text.char_indices().peekable();
+        let mut prev: Option<char> = None;
+        while let Some((at, c)) = iter.next() {
+            if !spacey(c) {
+                prev = Some(c);
+                continue;
+            }
+            let mut end = at + c.len_utf8();
+            while let Some(&(j, d)) = iter.peek() {
+                if !spacey(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                iter.next();
+            }
+            let next = iter.peek().map(|&(_, d)| d);
+            if let (Some(p), Some(n)) = (prev, next) {
+                if is_cjk(p) && is_cjk(n) && !is_open_dash(p, n) {
+                    let message = render(&rule.template, &[("match", &text[at..end])]);
+                    out.push(
+                        Finding::new(&rule.id, rule.severity, at..end, message)
+                            .with_replacement(""),
+                    );
+                }
+            }
+            prev = None;
+        }
+    }
+
+    fn corpus_lines() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
+        let mut lines = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            lines.extend(text.lines().map(str::to_owned));
+        }
+        lines
+    }
+
+    #[test]
+    fn halfwidth_marks_equal_the_reference_on_the_corpus() {
+        for line in corpus_lines() {
+            // Suffixes too, so that marks meet the paragraph start and indentation.
+            for (i, _) in line.char_indices().step_by(5) {
+                let t = &line[i..];
+                assert_eq!(halfwidth_marks(t), reference_halfwidth_marks(t), "{t}");
+            }
+        }
+    }
+
+    #[test]
+    fn unmatched_equals_the_reference_on_the_corpus() {
+        for line in corpus_lines() {
+            for (i, _) in line.char_indices().step_by(5) {
+                let t = &line[i..];
+                assert_eq!(unmatched(t), reference_unmatched(t), "{t}");
+            }
+        }
+    }
+
+    fn spaces_both_ways(text: &str) -> (Vec<Finding>, Vec<Finding>) {
+        let rule = Rule {
+            id: SPACE.into(),
+            severity: Severity::Warning,
+            template: "{match}".into(),
+        };
+        let (mut new, mut old) = (Vec::new(), Vec::new());
+        check_spaces(&rule, text, &mut new);
+        reference_check_spaces(&rule, text, &mut old);
+        (new, old)
+    }
+
+    #[test]
+    fn spaces_equal_the_reference_on_the_corpus() {
+        for line in corpus_lines() {
+            for (i, _) in line.char_indices().step_by(5) {
+                let (new, old) = spaces_both_ways(&line[i..]);
+                assert_eq!(new, old, "{}", &line[i..]);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn spaces_equal_the_reference(text in "[ \t　\u{a0}甲乙，。a—、]{0,24}") {
+            let (new, old) = spaces_both_ways(&text);
+            proptest::prop_assert_eq!(new, old);
+        }
+
+        #[test]
+        fn unmatched_equals_the_reference(text in "[“”‘’《》（）()【】〔〕〈〉「」『』a甲，]{0,24}") {
+            proptest::prop_assert_eq!(unmatched(&text), reference_unmatched(&text));
+        }
+
+        #[test]
+        fn halfwidth_marks_equal_the_reference(
+            text in "[,;:?!()（）甲乙，。a1 \t　\u{0}\u{a0}/.@`w]{0,24}"
+        ) {
+            proptest::prop_assert_eq!(halfwidth_marks(&text), reference_halfwidth_marks(&text));
+        }
+    }
     use crate::config::pack::parse_pack;
     use crate::config::SourceFile;
     use crate::document::DocKind;
