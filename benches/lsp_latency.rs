@@ -8,7 +8,9 @@
 //! document rules and writing the JSON. "round trip" times are measured by this
 //! client and add the pipe and this client's parsing of ~1 MB of JSON.
 //! Run: `cargo bench --bench lsp_latency`; with `LSP_BENCH_DISABLE=typo.idiom,typo.word`
-//! the lexicon rules are switched off (to see how much memory is the lexicon's).
+//! the lexicon rules are switched off (to see how much memory is the lexicon's);
+//! with `LSP_BENCH_UNIQUE=1` the document has no passage twice (see
+//! tests/common/bigdoc.rs), the duplicate search's ordinary case.
 
 #[path = "../tests/common/bigdoc.rs"]
 mod bigdoc;

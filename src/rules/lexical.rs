@@ -409,6 +409,19 @@ pub struct WordChecker {
     strong: f32,
     /// Minimum frequency of the corrected word.
     min_freq: u32,
+    /// [`SURNAMES`], [`FUNCTION_CHARS`] and [`NUMERALS`] as sorted code points,
+    /// and [`NAME_FOLLOWERS`] as code points: looked up for every stranded pair.
+    surnames: Vec<u32>,
+    function_chars: Vec<u32>,
+    numerals: Vec<u32>,
+    name_followers: Vec<Vec<u32>>,
+}
+
+fn sorted_chars(set: &str) -> Vec<u32> {
+    let mut v: Vec<u32> = set.chars().map(|c| c as u32).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 pub fn build_word(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
@@ -425,14 +438,14 @@ pub fn build_word(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Confi
             threshold: spec.param::<f64>("threshold")?.unwrap_or(5.0) as f32,
             strong: spec.param::<f64>("strong")?.unwrap_or(8.0) as f32,
             min_freq: spec.param::<u32>("min_freq")?.unwrap_or(100),
+            surnames: sorted_chars(SURNAMES),
+            function_chars: sorted_chars(FUNCTION_CHARS),
+            numerals: sorted_chars(NUMERALS),
+            name_followers: NAME_FOLLOWERS
+                .iter()
+                .map(|w| w.chars().map(|c| c as u32).collect())
+                .collect(),
         })
-    })
-}
-
-fn starts_with_any(cs: &[u32], words: &[&str]) -> bool {
-    words.iter().any(|w| {
-        let n = w.chars().count();
-        cs.len() >= n && w.chars().zip(cs).all(|(a, &b)| a as u32 == b)
     })
 }
 
@@ -454,11 +467,13 @@ impl WordChecker {
     fn name_like(&self, ch: &Chars, i: usize) -> bool {
         let cs = &ch.cs;
         let prev_surname = i > 0
-            && in_set(SURNAMES, cs[i - 1])
+            && self.surnames.binary_search(&cs[i - 1]).is_ok()
             && !(i > 1 && ch.han(i - 2) && lex::pair_in_word(cs[i - 2], cs[i - 1]));
         prev_surname
-            || starts_with_any(&cs[i + 2..], NAME_FOLLOWERS)
-            || (in_set(SURNAMES, cs[i]) && starts_with_any(&cs[i + 2..], NAME_FOLLOWERS))
+            || self
+                .name_followers
+                .iter()
+                .any(|w| cs[i + 2..].starts_with(w))
     }
 }
 
@@ -501,10 +516,12 @@ impl Checker for WordChecker {
             }
             // Function characters strand themselves all the time (把他, 在此)
             // and are almost never the slip.
-            if in_set(FUNCTION_CHARS, cs[i]) || in_set(FUNCTION_CHARS, cs[i + 1]) {
+            let function = |c: u32| self.function_chars.binary_search(&c).is_ok();
+            if function(cs[i]) || function(cs[i + 1]) {
                 continue;
             }
-            if in_set(NUMERALS, cs[i]) || in_set(NUMERALS, cs[i + 1]) || self.name_like(ch, i) {
+            let numeral = |c: u32| self.numerals.binary_search(&c).is_ok();
+            if numeral(cs[i]) || numeral(cs[i + 1]) || self.name_like(ch, i) {
                 continue;
             }
             let l0 = ch.run_start(i, 3);
@@ -528,7 +545,7 @@ impl Checker for WordChecker {
                     }
                     seen.push(x);
                     let Some(e) = lex::word(&pair) else { return };
-                    if e.freq() < self.min_freq || in_set(NUMERALS, x) {
+                    if e.freq() < self.min_freq || numeral(x) {
                         return;
                     }
                     let kind = lex::alike(cs[k], x);
