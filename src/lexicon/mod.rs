@@ -270,63 +270,41 @@ pub fn swap_key(w: &[u32; 4]) -> u64 {
     hash::set_key(&w.map(hash::set_mix))
 }
 
-#[inline(always)]
-fn bloom_has(table: &[u8], block_bits: u32, key: u64) -> bool {
-    let (block, bits) = hash::bloom_probe(key, block_bits);
-    let b = &table[block * 64..block * 64 + 64];
-    bits.iter().all(|&i| bit(b, i))
-}
-
-/// Some idiom has the same characters as the key's (may be a false positive).
-#[inline(always)]
-pub fn swap_maybe(key: u64) -> bool {
-    bloom_has(IDIOM_SWAP, meta::SWAP_BLOCK_BITS, key)
-}
-
 /// Calls `f` with the sound tokens of `c` (fuzzy syllable keys + 1), or its
 /// character token when it has no reading; see build.rs.
 #[inline(always)]
-fn sound_tokens(c: u32, mut f: impl FnMut(u32) -> bool) -> bool {
+fn sound_tokens(c: u32, mut f: impl FnMut(u32)) {
     let packed = hash::han_index(c).map_or(0, |i| u32_at(CHAR_TOKENS, i));
     match packed {
         0 => f(meta::CHAR_TOKEN | c),
         0xFFFF => {
             let mut any = false;
-            let mut hit = false;
             for (s, _) in readings(c) {
                 any = true;
-                hit = hit || f(fuzzy(s) + 1);
+                f(fuzzy(s) + 1);
             }
-            if any {
-                hit
-            } else {
-                f(meta::CHAR_TOKEN | c)
+            if !any {
+                f(meta::CHAR_TOKEN | c);
             }
         }
-        p => f(p & 0xFFFF) || (p >> 16 != 0 && f(p >> 16)),
+        p => {
+            f(p & 0xFFFF);
+            if p >> 16 != 0 {
+                f(p >> 16);
+            }
+        }
     }
 }
 
-/// Some idiom may have the masked key `mk` (see [`masked_key`]) with, at the
-/// masked position, a character that sounds or looks like `c` closely enough
-/// to be a slip (false positives possible, never false negatives; a character
-/// doubled from its neighbour is not covered).
-#[inline(always)]
-pub fn near_maybe(mk: u64, c: u32) -> bool {
-    sound_tokens(c, |t| {
-        bloom_has(NEAR, meta::NEAR_BLOCK_BITS, hash::with_token(mk, t))
-    })
-}
-
-/// The Bloom keys [`near_maybe`] probes for `c` at masked key `mk`, for a
-/// scan that computes all keys first and probes them in one branch-free loop
-/// (so that the cache misses overlap).
+/// The near-miss Bloom keys to probe for `c` at masked key `mk` (see
+/// [`masked_key`]): some idiom may have that masked key with, at the masked
+/// position, a character that sounds or looks like `c` closely enough to be a
+/// slip only if one of these keys passes [`near_probe`] (a character doubled
+/// from its neighbour is not covered). The scan computes all keys first and
+/// probes them in one branch-free loop, so that the cache misses overlap.
 #[inline(always)]
 pub fn near_keys(mk: u64, c: u32, mut f: impl FnMut(u64)) {
-    sound_tokens(c, |t| {
-        f(hash::with_token(mk, t));
-        false
-    });
+    sound_tokens(c, |t| f(hash::with_token(mk, t)));
 }
 
 /// One probe of the near-miss filter (see [`near_keys`]), without branches.
@@ -335,7 +313,8 @@ pub fn near_probe(key: u64) -> bool {
     bloom_all(NEAR, meta::NEAR_BLOCK_BITS, key)
 }
 
-/// [`swap_maybe`] without branches.
+/// Some idiom may have the same characters as the key's [`swap_key`] (false
+/// positives possible), without branches.
 #[inline(always)]
 pub fn swap_probe(key: u64) -> bool {
     bloom_all(IDIOM_SWAP, meta::SWAP_BLOCK_BITS, key)
@@ -373,13 +352,8 @@ pub fn masked_key(w: &[u32; 4], k: usize) -> u64 {
     hash::masked_quad_key(&w.map(hash::char_mix), k)
 }
 
-/// `w` is a four-character word of frequency ≥ 10 (exact: full 64-bit keys).
-#[inline(always)]
-pub fn known_four(w: &[u32; 4]) -> bool {
-    known_four_key(hash::quad_key(&w.map(hash::char_mix)))
-}
-
-/// [`known_four`] for a precomputed [`hash::quad_key`].
+/// The window with this [`hash::quad_key`] is a four-character word of
+/// frequency ≥ 10 (exact: full 64-bit keys).
 #[inline(always)]
 pub fn known_four_key(key: u64) -> bool {
     let key = key.max(1);
@@ -614,7 +588,7 @@ mod tests {
         assert_eq!(idiom_slip_positions(idiom_pairs(&far)), 0);
         let w: [u32; 4] = cs("争胜好强").try_into().unwrap();
         let key = swap_key(&w);
-        assert!(swap_maybe(key));
+        assert!(swap_probe(key));
         let mut swapped = Vec::new();
         idioms_swapped(&w, key, |id, a, b| swapped.push((id.chars, a, b)));
         assert_eq!(swapped, vec![(cs("争强好胜").try_into().unwrap(), 1, 3)]);
