@@ -1207,6 +1207,19 @@ pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
     }
 }
 
+/// The inline enumerations of paragraph `p` (一是…；二是…), then its end.
+fn push_inline(events: &mut Vec<Event>, p: &Paragraph<'_>, inline: &[Marker]) {
+    for marker in inline {
+        events.push(Event::Marker {
+            paragraph: p.index,
+            offset: p.start,
+            marker: marker.clone(),
+            inline: true,
+        });
+    }
+    events.push(Event::EndParagraph);
+}
+
 /// Nests the markers of a document into headings and lists.
 pub fn build_outline(paragraphs: &[Paragraph<'_>]) -> Outline {
     let summaries: Vec<std::sync::Arc<ParagraphMarkers>> = paragraphs
@@ -1232,30 +1245,13 @@ pub fn build_outline_from(
                 marker: marker.clone(),
                 inline: false,
             });
-            if piece {
-                continue;
+            if !piece {
+                push_inline(&mut events, p, &summary.inline);
             }
-            for marker in &summary.inline {
-                events.push(Event::Marker {
-                    paragraph: p.index,
-                    offset: p.start,
-                    marker: marker.clone(),
-                    inline: true,
-                });
-            }
-            events.push(Event::EndParagraph);
         } else if let Some(kind) = summary.piece {
             events.push(Event::Break(p.index, kind));
         } else if !summary.inline.is_empty() {
-            for marker in &summary.inline {
-                events.push(Event::Marker {
-                    paragraph: p.index,
-                    offset: p.start,
-                    marker: marker.clone(),
-                    inline: true,
-                });
-            }
-            events.push(Event::EndParagraph);
+            push_inline(&mut events, p, &summary.inline);
         }
     }
     let mut b = Builder {
