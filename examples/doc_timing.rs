@@ -1,6 +1,9 @@
 //! Times each rule's document-level pass on a 1 MB document, twice (the second
 //! run with per-paragraph memos warm, as in the language server).
 //! Run: `cargo run --release --example doc_timing`.
+#[path = "../tests/common/bigdoc.rs"]
+mod bigdoc;
+
 use std::time::Instant;
 
 use gwlint::config::load_rules;
@@ -9,22 +12,7 @@ use gwlint::rules::DocView;
 use gwlint::{ProjectConfig, RuleSet};
 
 fn main() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus");
-    let sources: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-        .collect();
-    let mut text = String::new();
-    let mut n = 0;
-    while text.len() < 1_000_000 {
-        let paras: Vec<&str> = sources[n % sources.len()].split('\n').collect();
-        let k = (n * 11) % paras.len();
-        for p in paras[k..].iter().chain(&paras[..k]) {
-            text.push_str(p);
-            text.push('\n');
-        }
-        n += 1;
-    }
+    let text = bigdoc::document(1_000_000);
     gwlint::rules::memo::enable();
     let paras = paragraphs(&text);
     let view = DocView {

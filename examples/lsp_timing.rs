@@ -11,20 +11,11 @@ mod bigdoc;
 use std::time::Instant;
 
 use gwlint::lsp::lint::ParagraphCache;
+use gwlint::lsp::process_cpu_ms;
 use gwlint::lsp::text::PositionMap;
 use gwlint::position::Encoding;
 use gwlint::{DocKind, RuleSet};
 use tower_lsp::lsp_types::{PublishDiagnosticsParams, Url};
-
-fn cpu_ms() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes the timespec it is given.
-    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
-}
 
 #[derive(Default)]
 struct Phase {
@@ -34,9 +25,9 @@ struct Phase {
 
 impl Phase {
     fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
-        let (w, c) = (Instant::now(), cpu_ms());
+        let (w, c) = (Instant::now(), process_cpu_ms());
         let out = f();
-        self.cpu.push(cpu_ms() - c);
+        self.cpu.push(process_cpu_ms() - c);
         self.wall.push(w.elapsed().as_secs_f64() * 1e3);
         out
     }

@@ -564,7 +564,7 @@ fn trim_when_idle() {
 }
 
 /// CPU time of the whole process so far, in milliseconds.
-fn process_cpu_ms() -> f64 {
+pub fn process_cpu_ms() -> f64 {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

@@ -1,6 +1,6 @@
 //! The large benchmark document: corpus files concatenated, each rotated so that
 //! the copies are not aligned, until the text reaches `target` bytes. Shared by
-//! `benches/lsp_latency.rs` and `examples/lsp_timing.rs`.
+//! `benches/lsp_latency.rs`, `examples/lsp_timing.rs` and `examples/doc_timing.rs`.
 #![allow(dead_code)]
 
 pub fn document(target: usize) -> String {
