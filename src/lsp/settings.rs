@@ -32,7 +32,16 @@ impl EditorSettings {
         if inner.is_null() {
             return Ok(EditorSettings::default());
         }
-        serde_json::from_value(inner.clone()).map_err(|e| e.to_string())
+        let settings: EditorSettings =
+            serde_json::from_value(inner.clone()).map_err(|e| e.to_string())?;
+        if let Some(url) = &settings.docs_url {
+            if crate::config::project::docs_link(url, "x").is_none() {
+                return Err(format!(
+                    "docsUrl 应为以 https://、http:// 或 file:// 开头的网址（可含 {{id}}），而不是 `{url}`"
+                ));
+            }
+        }
+        Ok(settings)
     }
 
     /// Applies the editor's settings on top of a project config.
@@ -79,5 +88,7 @@ mod tests {
             s.checks_language("org") && s.checks_language("markdown") && !s.checks_language("rust")
         );
         assert!(EditorSettings::from_json(&serde_json::json!({"debounceMs": "x"})).is_err());
+        let bad = EditorSettings::from_json(&serde_json::json!({"docsUrl": "wiki/{id}"}));
+        assert!(bad.unwrap_err().contains("docsUrl"));
     }
 }
