@@ -1,6 +1,7 @@
 //! Times each rule's document-level pass on a 1 MB document, twice (the second
 //! run with per-paragraph memos warm, as in the language server).
-//! Run: `cargo run --release --example doc_timing`.
+//! Run: `cargo run --release --example doc_timing [KIND [REPEATS]]`; with a
+//! kind, only that kind, its warm pass repeated (for `perf record`).
 #[path = "../tests/common/bigdoc.rs"]
 mod bigdoc;
 
@@ -23,6 +24,12 @@ fn main() {
     let mut kinds: Vec<String> = specs.iter().map(|s| s.kind.clone()).collect();
     kinds.sort();
     kinds.dedup();
+    let only = std::env::args().nth(1);
+    let repeats: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1);
+    kinds.retain(|k| only.as_ref().is_none_or(|o| o == k));
     for kind in kinds {
         let group: Vec<_> = specs
             .iter()
@@ -34,8 +41,10 @@ fn main() {
         let n1 = rules.check_document(&view).len();
         let cold = t.elapsed().as_secs_f64() * 1000.0;
         let t = Instant::now();
-        rules.check_document(&view);
-        let warm = t.elapsed().as_secs_f64() * 1000.0;
+        for _ in 0..repeats {
+            rules.check_document(&view);
+        }
+        let warm = t.elapsed().as_secs_f64() * 1000.0 / repeats as f64;
         println!("{kind:<12} cold {cold:>7.2} ms  warm {warm:>7.2} ms  ({n1} findings)");
     }
 }
