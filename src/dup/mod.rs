@@ -17,6 +17,7 @@
 pub mod align;
 pub mod cross;
 pub mod fingerprint;
+mod occurrences;
 pub mod passages;
 pub mod repeat;
 

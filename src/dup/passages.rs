@@ -16,10 +16,10 @@ use std::ops::Range;
 
 use super::align::{chain, select, AlignParams, Piece, Run};
 use super::fingerprint::{fold, prints_of, ParagraphPrints, PrehashedMap, Winnow};
+use super::occurrences::Occurrences;
 use crate::document::Paragraph;
 
-/// How many earlier occurrences of one fingerprint are paired with a later one.
-pub const CANDIDATES: usize = 4;
+pub use super::occurrences::CANDIDATES;
 
 /// Detector settings.
 #[derive(Debug, Clone, Copy)]
@@ -299,10 +299,7 @@ fn refine(s: &[u32], run: &mut Run, similarity: f64) {
             best = (a, b, gain);
         }
         let anchor = |i: u32, j: u32| {
-            a + i + ANCHOR <= run.b0
-                && b + j + ANCHOR <= n
-                && s[(a + i) as usize..(a + i + ANCHOR) as usize]
-                    == s[(b + j) as usize..(b + j + ANCHOR) as usize]
+            a + i + ANCHOR <= run.b0 && b + j + ANCHOR <= n && same(s, a + i, b + j, ANCHOR)
         };
         match resync(anchor) {
             Some((i, j)) => {
@@ -331,8 +328,7 @@ fn refine(s: &[u32], run: &mut Run, similarity: f64) {
         let anchor = |i: u32, j: u32| {
             a >= i + ANCHOR
                 && b >= j + ANCHOR + run.a1
-                && s[(a - i - ANCHOR) as usize..(a - i) as usize]
-                    == s[(b - j - ANCHOR) as usize..(b - j) as usize]
+                && same(s, a - i - ANCHOR, b - j - ANCHOR, ANCHOR)
         };
         match resync(anchor) {
             Some((i, j)) => {
@@ -421,6 +417,15 @@ fn common_suffix(s: &[u32], a: u32, b: u32, limit: u32) -> u32 {
     (x.len() - i) as u32
 }
 
+/// Whether the `len` characters from `a` and from `b` agree. The first
+/// character is compared alone first: resynchronisation tries hundreds of
+/// offsets that almost all differ there, and a library `memcmp` call per try
+/// cost more than the comparisons.
+fn same(s: &[u32], a: u32, b: u32, len: u32) -> bool {
+    let (a, b, len) = (a as usize, b as usize, len as usize);
+    s[a] == s[b] && differ(&s[a + 1..a + len], &s[b + 1..b + len]) == 0
+}
+
 /// Non-zero when the slices differ somewhere (branch-free, so it vectorises).
 fn differ(x: &[u32], y: &[u32]) -> u32 {
     x.iter().zip(y).fold(0, |acc, (p, q)| acc | (p ^ q))
@@ -450,73 +455,51 @@ fn to_passage(text: &str, stream: &Stream, run: &Run) -> Passage {
     }
 }
 
-#[derive(Clone, Copy)]
-struct Slots {
-    n: u8,
-    pos: [u32; CANDIDATES],
-}
-
 /// Pairs fingerprints with earlier occurrences and extends each pair into a
 /// maximal exact piece whose source ends before it starts.
 fn pieces(stream: &Stream, prints: &[&ParagraphPrints], k: usize, long: u32) -> Vec<Piece> {
     let s = &stream.chars;
     let n = s.len() as u32;
     let k = k as u32;
-    // Sized for every fingerprint up front: growing it rehashes a table that
-    // does not fit in cache several times.
-    let total: usize = prints.iter().map(|p| p.prints.len()).sum();
-    let mut seen: PrehashedMap<u64, Slots> =
-        PrehashedMap::with_capacity_and_hasher(total, Default::default());
+    let mut occurrences = Occurrences::new(stream, prints);
     // Diagonal → end (in `b`) of the last piece found on it.
     let mut diag_end: PrehashedMap<u32, u32> = PrehashedMap::default();
     let mut covered_until = 0u32;
     let mut out = Vec::new();
     let mut found: Vec<Piece> = Vec::with_capacity(CANDIDATES);
-    for (i, para) in prints.iter().enumerate() {
-        let base = stream.para_base[i];
-        for fp in &para.prints {
-            let p = base + fp.pos;
-            let slots = seen.entry(fp.hash).or_insert(Slots {
-                n: 0,
-                pos: [0; CANDIDATES],
-            });
-            if p >= covered_until {
-                found.clear();
-                for &q in &slots.pos[..slots.n as usize] {
-                    let d = p - q;
-                    let done = diag_end.get(&d).copied().unwrap_or(0);
-                    if done > p || q + k > p {
-                        continue;
-                    }
-                    if s[q as usize..(q + k) as usize] != s[p as usize..(p + k) as usize] {
-                        continue; // hash collision
-                    }
-                    let lo = covered_until.max(done);
-                    let (mut a, mut b) = (q, p);
-                    let back = common_suffix(s, a, b, b.saturating_sub(lo).min(a));
-                    a -= back;
-                    b -= back;
-                    let mut len = p + k - b;
-                    let limit = (n.saturating_sub(b + len)).min(b.saturating_sub(a + len));
-                    len += common_prefix(s, a + len, b + len, limit);
-                    len = len.min(b - a);
-                    if len < k {
-                        continue;
-                    }
-                    diag_end.insert(d, b + len);
-                    found.push(Piece { a, b, len });
+    while let Some((p, slots)) = occurrences.next() {
+        if p >= covered_until {
+            found.clear();
+            for &q in slots {
+                let d = p - q;
+                let done = diag_end.get(&d).copied().unwrap_or(0);
+                if done > p || q + k > p {
+                    continue;
                 }
-                for piece in &found {
-                    if piece.len >= long {
-                        covered_until = covered_until.max(piece.b + piece.len);
-                    }
+                if !same(s, q, p, k) {
+                    continue; // hash collision
                 }
-                out.extend_from_slice(&found);
+                let lo = covered_until.max(done);
+                let (mut a, mut b) = (q, p);
+                let back = common_suffix(s, a, b, b.saturating_sub(lo).min(a));
+                a -= back;
+                b -= back;
+                let mut len = p + k - b;
+                let limit = (n.saturating_sub(b + len)).min(b.saturating_sub(a + len));
+                len += common_prefix(s, a + len, b + len, limit);
+                len = len.min(b - a);
+                if len < k {
+                    continue;
+                }
+                diag_end.insert(d, b + len);
+                found.push(Piece { a, b, len });
             }
-            if (slots.n as usize) < CANDIDATES {
-                slots.pos[slots.n as usize] = p;
-                slots.n += 1;
+            for piece in &found {
+                if piece.len >= long {
+                    covered_until = covered_until.max(piece.b + piece.len);
+                }
             }
+            out.extend_from_slice(&found);
         }
     }
     out

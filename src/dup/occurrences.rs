@@ -1,0 +1,196 @@
+//! Where the fingerprints of a document occurred before: for each fingerprint,
+//! in stream order, the first [`CANDIDATES`] earlier occurrences of its hash,
+//! which the passage detector pairs it with.
+//!
+//! This is the detector's largest cost on every keystroke in the language
+//! server, because a 1 MB document has ~65,000 fingerprints and a table of all
+//! of them is several MB, far beyond the cache. Two things keep it small and
+//! fast:
+//! - most fingerprints of an ordinary document occur once; two bitsets that
+//!   fit in L2 find them ("certainly once" for all but a few percent), and
+//!   they never enter the table, where they would only be inserted and never
+//!   found again;
+//! - the table is probed a few fingerprints ahead with a prefetch, so the
+//!   cache misses that remain overlap instead of queueing.
+
+use super::fingerprint::ParagraphPrints;
+use super::passages::Stream;
+
+/// How many earlier occurrences of one fingerprint are paired with a later one.
+pub const CANDIDATES: usize = 4;
+
+/// Fingerprints between a prefetch and the probe it prepares.
+const PREFETCH_AHEAD: usize = 8;
+
+#[derive(Clone, Copy, Default)]
+struct Entry {
+    hash: u64,
+    /// Occurrences recorded (0: the entry is empty).
+    n: u32,
+    first: [u32; CANDIDATES],
+}
+
+/// The fingerprints that may repeat, visited in stream order; see the module docs.
+pub(crate) struct Occurrences {
+    /// `(hash, position in the stream)`, by position.
+    prints: Vec<(u64, u32)>,
+    visited: usize,
+    table: Vec<Entry>,
+    mask: usize,
+}
+
+impl Occurrences {
+    pub fn new(stream: &Stream, prints: &[&ParagraphPrints]) -> Occurrences {
+        let repeats = RepeatFilter::new(prints);
+        let mut candidates = Vec::new();
+        for (para, &base) in prints.iter().zip(&stream.para_base) {
+            candidates.extend(
+                para.prints
+                    .iter()
+                    .filter(|fp| repeats.may_repeat(fp.hash))
+                    .map(|fp| (fp.hash, base + fp.pos)),
+            );
+        }
+        let size = (candidates.len() * 2).next_power_of_two().max(16);
+        Occurrences {
+            prints: candidates,
+            visited: 0,
+            table: vec![Entry::default(); size],
+            mask: size - 1,
+        }
+    }
+
+    /// The next fingerprint that may repeat: its position, and the first
+    /// [`CANDIDATES`] occurrences of its hash before it (recording it).
+    pub fn next(&mut self) -> Option<(u32, &[u32])> {
+        let &(hash, pos) = self.prints.get(self.visited)?;
+        if let Some(&(ahead, _)) = self.prints.get(self.visited + PREFETCH_AHEAD) {
+            prefetch(&self.table[ahead as usize & self.mask]);
+        }
+        self.visited += 1;
+        let mut i = hash as usize & self.mask;
+        while self.table[i].n != 0 && self.table[i].hash != hash {
+            i = (i + 1) & self.mask;
+        }
+        let entry = &mut self.table[i];
+        entry.hash = hash;
+        let before = entry.n as usize;
+        if before < CANDIDATES {
+            entry.first[before] = pos;
+            entry.n += 1;
+        }
+        Some((pos, &entry.first[..before]))
+    }
+}
+
+#[inline]
+fn prefetch<T>(at: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            at as *const T as *const i8,
+        );
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
+}
+
+/// Which fingerprint hashes may occur more than once in the document.
+struct RepeatFilter {
+    twice: Vec<u64>,
+}
+
+impl RepeatFilter {
+    /// 2^20 bits per bitset: 256 KB for both, and under 7 % false "may
+    /// repeat" for the ~65,000 fingerprints of 1 MB.
+    const BITS: u32 = 20;
+
+    fn new(prints: &[&ParagraphPrints]) -> RepeatFilter {
+        let words = (1usize << Self::BITS) / 64;
+        let (mut once, mut twice) = (vec![0u64; words], vec![0u64; words]);
+        for fp in prints.iter().flat_map(|p| &p.prints) {
+            let (w, bit) = Self::slot(fp.hash);
+            twice[w] |= once[w] & bit;
+            once[w] |= bit;
+        }
+        RepeatFilter { twice }
+    }
+
+    fn slot(hash: u64) -> (usize, u64) {
+        // The top bits: the table above indexes by the low ones.
+        let i = (hash >> (64 - Self::BITS)) as usize;
+        (i / 64, 1 << (i % 64))
+    }
+
+    fn may_repeat(&self, hash: u64) -> bool {
+        let (w, bit) = Self::slot(hash);
+        self.twice[w] & bit != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dup::fingerprint::Fingerprint;
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    proptest! {
+        /// Every fingerprint gets the earlier occurrences a plain map filled
+        /// in stream order gives, and the ones left out occur only once.
+        #[test]
+        fn equals_a_plain_map(
+            paras in proptest::collection::vec(
+                proptest::collection::vec((0u64..60, any::<bool>()), 0..40),
+                0..60,
+            ),
+        ) {
+            let prints: Vec<ParagraphPrints> = paras
+                .iter()
+                .map(|p| ParagraphPrints {
+                    len: 3 * p.len() as u32 + 1,
+                    prints: p
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &(k, wide))| Fingerprint {
+                            // Some hashes share their low bits, some their top ones.
+                            hash: if wide { k.wrapping_mul(0x9E37_79B9_7F4A_7C15) } else { k << 40 | 3 },
+                            pos: 3 * i as u32,
+                        })
+                        .collect(),
+                })
+                .collect();
+            let mut para_base = Vec::new();
+            let mut base = 0;
+            for p in &prints {
+                para_base.push(base);
+                base += p.len;
+            }
+            let stream = Stream { chars: Vec::new(), at: Vec::new(), para_base };
+            let refs: Vec<&ParagraphPrints> = prints.iter().collect();
+            let mut occurrences = Occurrences::new(&stream, &refs);
+            let mut got = HashMap::new();
+            while let Some((pos, earlier)) = occurrences.next() {
+                got.insert(pos, earlier.to_vec());
+            }
+            let mut seen: HashMap<u64, Vec<u32>> = HashMap::new();
+            let mut count: HashMap<u64, usize> = HashMap::new();
+            for fp in prints.iter().flat_map(|p| &p.prints) {
+                *count.entry(fp.hash).or_default() += 1;
+            }
+            for (p, &b) in prints.iter().zip(&stream.para_base) {
+                for fp in &p.prints {
+                    let slots = seen.entry(fp.hash).or_default();
+                    match got.get(&(b + fp.pos)) {
+                        Some(earlier) => prop_assert_eq!(earlier, &*slots),
+                        None => prop_assert_eq!(count[&fp.hash], 1),
+                    }
+                    if slots.len() < CANDIDATES {
+                        slots.push(b + fp.pos);
+                    }
+                }
+            }
+        }
+    }
+}
