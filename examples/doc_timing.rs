@@ -22,6 +22,7 @@ fn main() {
     let view = DocView {
         text: &text,
         paragraphs: &paras,
+        keys: None,
     };
     let specs = load_rules(&ProjectConfig::default()).unwrap();
     let mut kinds: Vec<String> = specs.iter().map(|s| s.kind.clone()).collect();

@@ -68,6 +68,7 @@ fn main() {
             .check_document(&DocView {
                 text: &text,
                 paragraphs: &paras,
+                keys: None,
             })
             .len()
     });

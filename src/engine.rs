@@ -139,6 +139,7 @@ impl RuleSet {
         let view = DocView {
             text: &lintable,
             paragraphs: &paras,
+            keys: None,
         };
         out.extend(self.check_document(&view));
         sort(&mut out);

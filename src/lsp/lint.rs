@@ -133,7 +133,9 @@ fn deletion(f: &Finding) -> Option<&Range<usize>> {
 /// Per-document cache of paragraph-local results.
 #[derive(Default)]
 pub struct ParagraphCache {
-    entries: FxHashMap<u64, Arc<Local>>,
+    /// The last lint's non-empty paragraphs: keys and results, in order.
+    keys: Vec<u64>,
+    entries: Vec<Arc<Local>>,
     /// The encoding and document the cached diagnostics were converted for.
     target: Option<(Encoding, Url)>,
 }
@@ -252,6 +254,7 @@ fn key(f: &Finding, shift: usize) -> (usize, usize, std::cmp::Reverse<crate::Sev
 
 impl ParagraphCache {
     pub fn clear(&mut self) {
+        self.keys.clear();
         self.entries.clear();
     }
 
@@ -269,6 +272,7 @@ impl ParagraphCache {
         // Document-level checkers keep their per-paragraph summaries too.
         crate::rules::memo::enable();
         if self.target.as_ref() != Some(&(enc, uri.clone())) {
+            self.keys.clear();
             self.entries.clear();
             self.target = Some((enc, uri.clone()));
         }
@@ -276,15 +280,20 @@ impl ParagraphCache {
         let lintable = kind.lintable(text);
         let masked = !matches!(lintable, std::borrow::Cow::Borrowed(_));
         let paras = paragraphs(&lintable);
+        let keys: Vec<u64> = paras
+            .iter()
+            .map(|p| crate::rules::memo::hash_text(p.text))
+            .collect();
         let view = DocView {
             text: &lintable,
             paragraphs: &paras,
+            keys: Some(&keys),
         };
         // Local and document rules are independent: on a first lint both are
         // heavy and run side by side; on an edit the local part is tiny.
         let ((placed, recomputed, local_ms), (mut others, document_ms)) = rayon::join(
             || {
-                let (placed, recomputed) = self.locals(rules, text, &paras, masked, enc, uri);
+                let (placed, recomputed) = self.locals(rules, text, &view, masked, enc, uri);
                 (placed, recomputed, ms_since(started))
             },
             || {
@@ -312,19 +321,20 @@ impl ParagraphCache {
         &mut self,
         rules: &RuleSet,
         text: &str,
-        paras: &[Paragraph<'_>],
+        view: &DocView<'_>,
         masked: bool,
         enc: Encoding,
         uri: &Url,
     ) -> (Vec<Placed>, usize) {
         use rayon::prelude::*;
         let line_of = |p: &Paragraph<'_>| &text[p.range()];
-        let keyed: Vec<(usize, u64)> = paras
+        let keyed: Vec<(usize, u64)> = view
+            .paragraphs
             .iter()
             .enumerate()
             .filter(|(_, p)| !p.text.is_empty())
             .map(|(i, p)| {
-                let mut key = crate::rules::memo::hash_text(p.text);
+                let mut key = view.key(i);
                 if masked {
                     // Columns are counted on the original line, which masking
                     // may change without changing the masked text.
@@ -333,17 +343,27 @@ impl ParagraphCache {
                 (i, key)
             })
             .collect();
-        let mut missing: Vec<(usize, u64)> = keyed
+        // An edit leaves the paragraphs before and after it in place: reuse
+        // those by position, and look up only the rest.
+        let keys: Vec<u64> = keyed.iter().map(|&(_, key)| key).collect();
+        let (prefix, suffix) = crate::rules::memo::common_ends(&self.keys, &keys);
+        let old_middle: FxHashMap<u64, &Arc<Local>> = self.keys[prefix..self.keys.len() - suffix]
             .iter()
-            .filter(|(_, key)| !self.entries.contains_key(key))
+            .copied()
+            .zip(&self.entries[prefix..])
+            .collect();
+        let middle = &keyed[prefix..keyed.len() - suffix];
+        let mut missing: Vec<(usize, u64)> = middle
+            .iter()
+            .filter(|(_, key)| !old_middle.contains_key(key))
             .copied()
             .collect();
         missing.sort_unstable_by_key(|&(_, key)| key);
         missing.dedup_by_key(|&mut (_, key)| key);
-        let computed: Vec<(u64, Arc<Local>)> = missing
+        let computed: FxHashMap<u64, Arc<Local>> = missing
             .par_iter()
             .map(|&(i, key)| {
-                let p = &paras[i];
+                let p = &view.paragraphs[i];
                 let local = Local::new(
                     rules.check_paragraph(p.text),
                     line_of(p),
@@ -355,29 +375,29 @@ impl ParagraphCache {
             })
             .collect();
         let recomputed = computed.len();
-        let mut next: FxHashMap<u64, Arc<Local>> =
-            FxHashMap::with_capacity_and_hasher(keyed.len(), Default::default());
-        next.extend(computed);
+        let mut entries: Vec<Arc<Local>> = Vec::with_capacity(keyed.len());
+        entries.extend_from_slice(&self.entries[..prefix]);
+        entries.extend(middle.iter().map(|(_, key)| {
+            computed
+                .get(key)
+                .or_else(|| old_middle.get(key).copied())
+                .expect("every key is computed or reused")
+                .clone()
+        }));
+        entries.extend_from_slice(&self.entries[self.entries.len() - suffix..]);
+        drop(old_middle);
         let placed = keyed
             .iter()
-            .map(|&(i, key)| {
-                let local = match next.get(&key) {
-                    Some(hit) => hit.clone(),
-                    None => {
-                        let hit = self.entries[&key].clone();
-                        next.insert(key, hit.clone());
-                        hit
-                    }
-                };
-                Placed {
-                    start: paras[i].start,
-                    len: paras[i].text.len(),
-                    line: paras[i].index as u32,
-                    local,
-                }
+            .zip(&entries)
+            .map(|(&(i, _), local)| Placed {
+                start: view.paragraphs[i].start,
+                len: view.paragraphs[i].text.len(),
+                line: view.paragraphs[i].index as u32,
+                local: local.clone(),
             })
             .collect();
-        self.entries = next;
+        self.keys = keys;
+        self.entries = entries;
         (placed, recomputed)
     }
 }

@@ -26,6 +26,20 @@ pub struct DocView<'a> {
     /// The lintable text (Markdown already masked).
     pub text: &'a str,
     pub paragraphs: &'a [Paragraph<'a>],
+    /// `memo::hash_text` of each paragraph's text, when the caller has them
+    /// already (the language server): memos use them instead of hashing the
+    /// document again.
+    pub keys: Option<&'a [u64]>,
+}
+
+impl DocView<'_> {
+    /// `memo::hash_text` of paragraph `i`'s text.
+    pub fn key(&self, i: usize) -> u64 {
+        match self.keys {
+            Some(keys) => keys[i],
+            None => memo::hash_text(self.paragraphs[i].text),
+        }
+    }
 }
 
 /// A built rule (or group of rules of one kind) ready to run.

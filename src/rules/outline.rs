@@ -187,9 +187,7 @@ impl Checker for OutlineChecker {
         if !structural.iter().any(|c| self.rules.contains_key(c)) {
             return;
         }
-        let summaries = self
-            .memo
-            .map(doc.paragraphs, crate::outline::paragraph_markers);
+        let summaries = self.memo.map(doc, crate::outline::paragraph_markers);
         let outline = crate::outline::build_outline_from(doc.paragraphs, &summaries);
         let cx = Cx {
             checker: self,
