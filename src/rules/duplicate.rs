@@ -143,7 +143,7 @@ pub struct DuplicateChecker {
     passage: Option<PassageRule>,
     word: Option<WordRule>,
     /// Per-paragraph reductions, reused across calls (language server).
-    norms: ParaMemo<ParagraphNorm>,
+    norms: ParaMemo<Arc<ParagraphNorm>>,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
@@ -217,7 +217,7 @@ impl Checker for DuplicateChecker {
 
     fn check_document(&self, doc: &DocView<'_>, out: &mut Vec<Finding>) {
         let Some(rule) = &self.passage else { return };
-        let norms = self.norms.map(doc, ParagraphNorm::new);
+        let norms = self.norms.map(doc, |t| Arc::new(ParagraphNorm::new(t)));
         for p in find_passages_from(doc.text, doc.paragraphs, &norms, &rule.params) {
             let line = line_of(doc.paragraphs, p.earlier.start);
             let message = rule.message(&format!("第{line}行"), p.later_chars, p.similarity, line);

@@ -14,6 +14,7 @@ use std::sync::{Arc, LazyLock};
 use regex::Regex;
 
 use super::cjk::{has_sentence_punct, heading_marker, is_closing, is_han, is_sentence_end};
+use super::memo::ParaMemo;
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
@@ -23,6 +24,18 @@ pub struct LineBreakChecker {
     severity: Severity,
     template: String,
     heading_max: usize,
+    /// Per paragraph, the [`Ends`] flags (regexes per line are this rule's
+    /// whole cost, and an edit changes one line).
+    memo: ParaMemo<u8>,
+}
+
+/// What the rule needs to know about one line, as bits.
+struct Ends;
+
+impl Ends {
+    const BLANK: u8 = 1;
+    const MID_SENTENCE: u8 = 2;
+    const CONTINUES: u8 = 4;
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
@@ -33,6 +46,7 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
             severity: spec.severity,
             template: spec.message.clone(),
             heading_max: spec.param::<usize>("heading_max")?.unwrap_or(50),
+            memo: ParaMemo::default(),
         })
     })
 }
@@ -126,11 +140,24 @@ fn last_continues(c: char) -> bool {
 
 impl Checker for LineBreakChecker {
     fn check_document(&self, doc: &DocView<'_>, out: &mut Vec<Finding>) {
-        for pair in doc.paragraphs.windows(2) {
+        let ends = self.memo.map(doc, |text| {
+            let mut flags = 0;
+            if text.trim().is_empty() {
+                flags |= Ends::BLANK;
+            }
+            if self.ends_mid_sentence(text) {
+                flags |= Ends::MID_SENTENCE;
+            }
+            if self.continues(text) {
+                flags |= Ends::CONTINUES;
+            }
+            flags
+        });
+        for (pair, flags) in doc.paragraphs.windows(2).zip(ends.windows(2)) {
             let (line, next) = (&pair[0], &pair[1]);
-            if next.text.trim().is_empty()
-                || !self.ends_mid_sentence(line.text)
-                || !self.continues(next.text)
+            if flags[1] & Ends::BLANK != 0
+                || flags[0] & Ends::MID_SENTENCE == 0
+                || flags[1] & Ends::CONTINUES == 0
             {
                 continue;
             }

@@ -18,7 +18,7 @@
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
 
@@ -61,7 +61,7 @@ pub fn common_ends(old: &[u64], new: &[u64]) -> (usize, usize) {
 /// The keys and summaries one call returned, in paragraph order.
 struct Call<T> {
     keys: Vec<u64>,
-    values: Vec<Arc<T>>,
+    values: Vec<T>,
 }
 
 impl<T> Default for Call<T> {
@@ -73,7 +73,8 @@ impl<T> Default for Call<T> {
     }
 }
 
-/// Summaries of paragraphs by text hash; see the module docs.
+/// Summaries of paragraphs by text hash; see the module docs. Summaries are
+/// cloned out, so large ones are best kept behind an `Arc`.
 pub struct ParaMemo<T> {
     /// The last call and the one before.
     recent: Mutex<[Call<T>; 2]>,
@@ -87,12 +88,12 @@ impl<T> Default for ParaMemo<T> {
     }
 }
 
-impl<T> ParaMemo<T> {
+impl<T: Clone> ParaMemo<T> {
     /// `summarise(p.text)` for every paragraph of `doc`, reusing the summaries
     /// of the last two calls when memoisation is enabled. `summarise` must be
     /// a pure function of the text. When another thread is using the memo,
     /// this call computes everything itself rather than wait.
-    pub fn map(&self, doc: &DocView<'_>, summarise: impl Fn(&str) -> T) -> Vec<Arc<T>> {
+    pub fn map(&self, doc: &DocView<'_>, summarise: impl Fn(&str) -> T) -> Vec<T> {
         let paragraphs = doc.paragraphs;
         let guard = if enabled() {
             self.recent.try_lock().ok()
@@ -100,10 +101,7 @@ impl<T> ParaMemo<T> {
             None
         };
         let Some(mut recent) = guard else {
-            return paragraphs
-                .iter()
-                .map(|p| Arc::new(summarise(p.text)))
-                .collect();
+            return paragraphs.iter().map(|p| summarise(p.text)).collect();
         };
         let keys: Vec<u64> = (0..paragraphs.len()).map(|i| doc.key(i)).collect();
         let ends = recent.each_ref().map(|call| common_ends(&call.keys, &keys));
@@ -114,14 +112,12 @@ impl<T> ParaMemo<T> {
         values.extend_from_slice(&old.values[..prefix]);
         // Identical paragraphs in the middle (a first call, a paste) are
         // summarised once.
-        let mut middle: FxHashMap<u64, Arc<T>> = FxHashMap::default();
+        let mut middle: FxHashMap<u64, T> = FxHashMap::default();
         for (p, &key) in paragraphs[prefix..keys.len() - suffix]
             .iter()
             .zip(&keys[prefix..])
         {
-            let value = middle
-                .entry(key)
-                .or_insert_with(|| Arc::new(summarise(p.text)));
+            let value = middle.entry(key).or_insert_with(|| summarise(p.text));
             values.push(value.clone());
         }
         values.extend_from_slice(&old.values[old.values.len() - suffix..]);
@@ -147,7 +143,7 @@ mod tests {
             paragraphs: &paras,
             keys: None,
         };
-        memo.map(&doc, f).iter().map(|v| **v).collect()
+        memo.map(&doc, f)
     }
 
     #[test]

@@ -57,7 +57,7 @@ pub struct OutlineChecker {
     /// offices write it).
     accept_arabic_dunhao: bool,
     /// Per-paragraph markers, kept between edits in the language server.
-    memo: super::memo::ParaMemo<crate::outline::ParagraphMarkers>,
+    memo: super::memo::ParaMemo<std::sync::Arc<crate::outline::ParagraphMarkers>>,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
@@ -187,7 +187,9 @@ impl Checker for OutlineChecker {
         if !structural.iter().any(|c| self.rules.contains_key(c)) {
             return;
         }
-        let summaries = self.memo.map(doc, crate::outline::paragraph_markers);
+        let summaries = self.memo.map(doc, |t| {
+            std::sync::Arc::new(crate::outline::paragraph_markers(t))
+        });
         let outline = crate::outline::build_outline_from(doc.paragraphs, &summaries);
         let cx = Cx {
             checker: self,

@@ -60,7 +60,7 @@ struct UnpairedRule {
     rule: Rule,
     reversed_template: String,
     /// Unmatched marks per paragraph, reused across calls (language server).
-    memo: ParaMemo<Vec<Unmatched>>,
+    memo: ParaMemo<std::sync::Arc<Vec<Unmatched>>>,
 }
 
 #[derive(Default)]
@@ -504,7 +504,7 @@ fn pair_of(c: char) -> Option<(usize, bool)> {
 }
 
 fn check_unpaired(rule: &UnpairedRule, doc: &DocView<'_>, out: &mut Vec<Finding>) {
-    let per_para = rule.memo.map(doc, unmatched);
+    let per_para = rule.memo.map(doc, |t| std::sync::Arc::new(unmatched(t)));
     // A pair split by a hard line break: trailing opens of one line matched by
     // leading closes of the next. The line-break rule reports the break.
     let mut suppressed: Vec<Vec<Unmatched>> = per_para.iter().map(|u| (**u).clone()).collect();

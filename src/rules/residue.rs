@@ -11,6 +11,7 @@
 use std::sync::Arc;
 
 use super::cjk::has_sentence_punct;
+use super::memo::ParaMemo;
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
@@ -22,6 +23,18 @@ pub struct ResidueChecker {
     bullet_template: String,
     headers: Vec<String>,
     item_max: usize,
+    /// Per paragraph, its [`Line`] (string tests against every header on
+    /// every line are this rule's cost, and an edit changes one line).
+    memo: ParaMemo<Line>,
+}
+
+/// What the rule needs to know about one line.
+#[derive(Clone, Copy)]
+struct Line {
+    /// Index of the header the line starts a block with.
+    header: Option<u16>,
+    blank: bool,
+    item: bool,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
@@ -45,6 +58,7 @@ fn build_one(spec: &RuleSpec) -> Result<ResidueChecker, ConfigError> {
             .unwrap_or_else(|| "网页残留的列表符号“{match}”，应删除".to_owned()),
         headers,
         item_max: spec.param("item_max")?.unwrap_or(40),
+        memo: ParaMemo::default(),
     })
 }
 
@@ -57,9 +71,9 @@ fn strip_blank(s: &str) -> &str {
 impl ResidueChecker {
     /// The header this line starts with, if the line is a block header: the
     /// header alone, or followed by a colon and the first item.
-    fn header<'h>(&'h self, line: &str) -> Option<&'h str> {
+    fn header(&self, line: &str) -> Option<usize> {
         let t = strip_blank(line);
-        self.headers.iter().map(String::as_str).find(|h| {
+        self.headers.iter().position(|h| {
             t.strip_prefix(h).is_some_and(|rest| {
                 let rest = rest.trim_start();
                 rest.is_empty() || rest.starts_with([':', '：', '>', '》', '|'])
@@ -79,22 +93,27 @@ impl ResidueChecker {
 impl Checker for ResidueChecker {
     fn check_document(&self, doc: &DocView<'_>, out: &mut Vec<Finding>) {
         let paras = doc.paragraphs;
+        let lines = self.memo.map(doc, |text| Line {
+            header: self.header(text).map(|h| h as u16),
+            blank: strip_blank(text).is_empty(),
+            item: self.is_item(text),
+        });
         let mut i = 0;
         while i < paras.len() {
-            let Some(header) = self.header(paras[i].text) else {
+            let Some(header) = lines[i].header else {
                 i += 1;
                 continue;
             };
+            let header = self.headers[header as usize].as_str();
             let mut last = i;
             let mut items = 0;
             let mut j = i + 1;
             while j < paras.len() {
-                let t = strip_blank(paras[j].text);
-                if t.is_empty() {
+                if lines[j].blank {
                     j += 1;
                     continue;
                 }
-                if !self.is_item(paras[j].text) || self.header(paras[j].text).is_some() {
+                if !lines[j].item || lines[j].header.is_some() {
                     break;
                 }
                 items += 1;
