@@ -475,7 +475,7 @@ async fn lint_and_publish(
                     &uri,
                 );
                 let linted_at = Instant::now();
-                let json = publish_json(&uri, version, |out| {
+                let json = publish_json(&uri, version, linted.len(), |out| {
                     linted.write_diagnostics(&map, &uri, out)
                 });
                 let detail = format!(
@@ -574,9 +574,18 @@ pub fn process_cpu_ms() -> f64 {
     ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
 }
 
-/// A publishDiagnostics notification for `uri`; `diagnostics` writes the array.
-fn publish_json(uri: &Url, version: i32, diagnostics: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
-    let mut json = Vec::with_capacity(1 << 16);
+/// A publishDiagnostics notification for `uri`; `diagnostics` writes the array
+/// of `count` diagnostics.
+fn publish_json(
+    uri: &Url,
+    version: i32,
+    count: usize,
+    diagnostics: impl FnOnce(&mut Vec<u8>),
+) -> Vec<u8> {
+    // Room for a typical diagnostic each, so that a megabyte of them is not
+    // copied over and over while the buffer doubles; pages reserved but not
+    // written cost nothing.
+    let mut json = Vec::with_capacity(512 + count * 320);
     json.extend_from_slice(
         br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
     );
