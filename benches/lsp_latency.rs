@@ -95,6 +95,10 @@ fn main() {
         diags.len()
     );
     println!(
+        "didOpen, as the server logs it: {}",
+        open_log["params"]["message"]
+    );
+    println!(
         "didOpen → diagnostics: server {:.1} ms (cpu {:.1} ms), round trip {:.1} ms",
         logged(&open_log, " in "),
         logged(&open_log, "cpu "),

@@ -312,6 +312,32 @@ fn broken_config_keeps_the_last_good_one_and_is_reported() {
 }
 
 #[test]
+fn rules_built_at_start_up_are_used_unless_the_config_changed_meanwhile() {
+    // The server builds the workspace's rules in the background right after
+    // `initialized`; the first document must get them...
+    let (_dir, root_uri, uri) = project();
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], Some(&root_uri), Value::Null);
+    c.open(&uri, "plaintext", "县城管局。");
+    let d = c.diagnostics(&uri, Some(1));
+    assert_eq!(ranges(&d), vec![("terms".into(), 0, 0, 0, 4)]);
+    c.shutdown();
+    // ...unless the config changed while they were being built.
+    let (dir, root_uri, uri) = project();
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], Some(&root_uri), Value::Null);
+    let config = fs::canonicalize(dir.path().join(".gwlint.toml")).unwrap();
+    fs::write(&config, "packs = [\"terms.toml\"]\ndisable = [\"terms\"]\n").unwrap();
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": url(&config), "type": 2}]}),
+    );
+    c.open(&uri, "plaintext", "县城管局。");
+    assert!(c.diagnostics(&uri, Some(1)).is_empty());
+    c.shutdown();
+}
+
+#[test]
 fn rule_files_get_diagnostics_while_edited() {
     let mut c = LspClient::spawn(None);
     c.initialize(&["utf-16"], None, Value::Null);

@@ -32,8 +32,14 @@ pub fn load_rules(config: &ProjectConfig) -> Result<Vec<RuleSpec>, ConfigErrors>
             }
         }
     }
-    for source in &sources {
-        match parse_pack(source) {
+    // Packs parse independently (the largest take milliseconds each), and the
+    // editor waits for them before its first diagnostics.
+    let parsed: Vec<_> = {
+        use rayon::prelude::*;
+        sources.par_iter().map(|s| parse_pack(s)).collect()
+    };
+    for result in parsed {
+        match result {
             Ok(pack) => {
                 for spec in pack {
                     match specs.iter_mut().find(|s| s.id == spec.id) {

@@ -16,7 +16,7 @@ pub mod text;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use tower_lsp::jsonrpc::Result as RpcResult;
@@ -156,6 +156,11 @@ struct State {
     settings: EditorSettings,
     /// Keyed by config file path (`None`: no config found, defaults).
     loaded: HashMap<Option<PathBuf>, Arc<Loaded>>,
+    /// Counts reloads (config files or settings changed), so that rules
+    /// loaded in the background before a reload are not used.
+    reloads: u64,
+    /// The workspace's rules being built in the background since start-up.
+    warming: Option<Warming>,
     docs: HashMap<Url, OpenDoc>,
     shutting_down: bool,
 }
@@ -182,6 +187,8 @@ impl Backend {
                 root: None,
                 settings: EditorSettings::default(),
                 loaded: HashMap::new(),
+                reloads: 0,
+                warming: None,
                 docs: HashMap::new(),
                 shutting_down: false,
             })),
@@ -225,6 +232,7 @@ impl Backend {
     async fn reload_all(&self) {
         let (uris, errors) = {
             let mut state = self.lock();
+            state.reloads += 1;
             let keys: Vec<Option<PathBuf>> = state.loaded.keys().cloned().collect();
             let mut errors = Vec::new();
             for key in keys {
@@ -358,6 +366,16 @@ fn load(settings: &EditorSettings, path: Option<&Path>) -> Result<Loaded, String
     })
 }
 
+/// Rules being loaded in the background for config `key`.
+struct Warming {
+    key: Option<PathBuf>,
+    /// `State::reloads` when the load started.
+    reloads: u64,
+    /// Set when loaded (`None`: the config is broken; the lint that uses it
+    /// loads again and reports why).
+    rules: Arc<OnceLock<Option<Arc<Loaded>>>>,
+}
+
 /// The loaded rules for a document at `path`, if already loaded.
 fn rules_for(state: &State, path: Option<&Path>) -> Option<Arc<Loaded>> {
     let key = path.and_then(ProjectConfig::discover);
@@ -370,6 +388,20 @@ fn ensure_rules(state: &mut State, path: Option<&Path>) -> (Arc<Loaded>, Option<
     let key = path.and_then(ProjectConfig::discover);
     if let Some(l) = state.loaded.get(&key) {
         return (l.clone(), None);
+    }
+    // Started at start-up and not stale: wait for it rather than load twice.
+    let reloads = state.reloads;
+    if state.warming.as_ref().is_some_and(|w| w.reloads != reloads) {
+        state.warming = None;
+    }
+    if let Some(warming) = state
+        .warming
+        .take_if(|w| w.key == key && w.reloads == reloads)
+    {
+        if let Some(loaded) = warming.rules.wait() {
+            state.loaded.insert(key, loaded.clone());
+            return (loaded.clone(), None);
+        }
     }
     let (loaded, error) = match load(&state.settings, key.as_deref()) {
         Ok(l) => (l, None),
@@ -661,6 +693,24 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        // Build the workspace's rules now, while the client is still sending
+        // the first document: compiling the regexes and automata takes tens of
+        // milliseconds, which would otherwise delay the first diagnostics.
+        let warm_up = {
+            let mut st = self.lock();
+            let key = st.root.as_deref().and_then(ProjectConfig::discover);
+            let settings = st.settings.clone();
+            let cell = Arc::new(OnceLock::new());
+            st.warming = Some(Warming {
+                key: key.clone(),
+                reloads: st.reloads,
+                rules: cell.clone(),
+            });
+            move || {
+                let _ = cell.set(load(&settings, key.as_deref()).ok().map(Arc::new));
+            }
+        };
+        tokio::task::spawn_blocking(warm_up);
         let watchers = vec![
             FileSystemWatcher {
                 glob_pattern: GlobPattern::String(format!("**/{FILE_NAME}")),

@@ -112,13 +112,24 @@ pub fn build_all(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Config
     let mut kinds: Vec<&str> = specs.iter().map(|s| s.kind.as_str()).collect();
     kinds.sort_unstable();
     kinds.dedup();
-    for kind in kinds {
-        let group: Vec<RuleSpec> = specs.iter().filter(|s| s.kind == kind).cloned().collect();
-        match builder(kind) {
-            Some(build) => match build(&group) {
-                Ok(mut built) => checkers.append(&mut built),
-                Err(mut errs) => errors.append(&mut errs),
-            },
+    // Kinds build independently (regexes, automata); built side by side and
+    // kept in kind order, so the result does not depend on the schedule.
+    let built: Vec<_> = {
+        use rayon::prelude::*;
+        kinds
+            .par_iter()
+            .map(|&kind| {
+                let group: Vec<RuleSpec> =
+                    specs.iter().filter(|s| s.kind == kind).cloned().collect();
+                let built = builder(kind).map(|build| build(&group));
+                (kind, group, built)
+            })
+            .collect()
+    };
+    for (kind, group, built) in built {
+        match built {
+            Some(Ok(mut built)) => checkers.append(&mut built),
+            Some(Err(mut errs)) => errors.append(&mut errs),
             None => {
                 let known: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
                 for spec in &group {
