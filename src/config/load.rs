@@ -36,7 +36,7 @@ pub fn load_rules(config: &ProjectConfig) -> Result<Vec<RuleSpec>, ConfigErrors>
     // editor waits for them before its first diagnostics.
     let parsed: Vec<_> = {
         use rayon::prelude::*;
-        sources.par_iter().map(|s| parse_pack(s)).collect()
+        sources.par_iter().map(parse_pack).collect()
     };
     for result in parsed {
         match result {
