@@ -352,8 +352,9 @@ pub fn masked_key(w: &[u32; 4], k: usize) -> u64 {
     hash::masked_quad_key(&w.map(hash::char_mix), k)
 }
 
-/// The window with this [`hash::quad_key`] is a four-character word of
-/// frequency ≥ 10 (exact: full 64-bit keys).
+/// The window with this [`hash::quad_key`] is a four-character word the idiom
+/// scan takes as right: frequency ≥ 10, or no idiom one slip or swap away is
+/// frequent enough to correct it to (see build.rs; exact: full 64-bit keys).
 #[inline(always)]
 pub fn known_four_key(key: u64) -> bool {
     let key = key.max(1);

@@ -294,7 +294,8 @@ impl Checker for IdiomChecker {
             if win.positions == 0 && !win.swap {
                 continue;
             }
-            // A common four-character word as written (实事求是) is right.
+            // A common four-character word as written (实事求是) is right, and
+            // so is a rare one with no far more frequent idiom next to it.
             if lex::known_four_key(hash::lite(win.total)) {
                 continue;
             }
