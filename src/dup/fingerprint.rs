@@ -158,9 +158,8 @@ pub fn winnow_into(chars: &[u32], winnow: Winnow, mut emit: impl FnMut(u64, u32)
     // a smaller hash or the same further right (the position is stored
     // inverted below the hash).
     let keys = kgram_keys(chars, k, count);
-    let emit_key = |key: u128, emit: &mut dyn FnMut(u64, u32)| {
-        emit((key >> 32) as u64, u32::MAX - key as u32)
-    };
+    let emit_key =
+        |key: u128, emit: &mut dyn FnMut(u64, u32)| emit((key >> 32) as u64, u32::MAX - key as u32);
     if count < w {
         emit_key(keys.iter().copied().min().unwrap(), &mut emit);
         return;
