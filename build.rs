@@ -234,21 +234,22 @@ fn main() {
         .iter()
         .map(|&(c, f)| (c, f & ((1 << 30) - 1)))
         .collect();
-    // Per masked position: the idioms' characters there, with frequencies.
-    let mut by_mask: HashMap<([u32; 4], usize), Vec<(u32, u32)>> = HashMap::new();
+    // Per idiom with one position masked (u32::MAX, no character): the
+    // idioms' characters there, with frequencies.
+    let mut by_mask: HashMap<[u32; 4], Vec<(u32, u32)>> = HashMap::new();
     for (&c, &f) in &idiom_freq {
         for k in 0..4 {
             let mut m = c;
-            m[k] = 0;
-            by_mask.entry((m, k)).or_default().push((c[k], f));
+            m[k] = u32::MAX;
+            by_mask.entry(m).or_default().push((c[k], f));
         }
     }
     let best_neighbour = |w: &[u32; 4]| -> u32 {
         let mut best = 0;
         for k in 0..4 {
             let mut m = *w;
-            m[k] = 0;
-            for &(c, f) in by_mask.get(&(m, k)).into_iter().flatten() {
+            m[k] = u32::MAX;
+            for &(c, f) in by_mask.get(&m).into_iter().flatten() {
                 if c != w[k] {
                     best = best.max(f);
                 }
