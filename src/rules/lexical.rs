@@ -867,11 +867,15 @@ impl ParticleChecker {
     }
 }
 
+/// Built once: a `Finder` costs more to build than to run on a paragraph.
+static DE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("的"));
+
 impl Checker for ParticleChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
         let mut cs: Vec<u32> = Vec::with_capacity(DE_BEFORE + DE_AFTER + 1);
         let mut offs: Vec<usize> = Vec::with_capacity(DE_BEFORE + DE_AFTER + 2);
-        for b in memchr::memmem::find_iter(text.as_bytes(), "的".as_bytes()) {
+        for b in DE.find_iter(text.as_bytes()) {
             let (before, after) = (&text[..b], &text[b + 3..]);
             let wanted = |w: Particle| match w {
                 Particle::Complement => starts_like_complement(after),
