@@ -596,6 +596,23 @@ mod tests {
     }
 
     #[test]
+    fn known_four_skips_only_words_no_idiom_could_correct() {
+        let known = |s: &str| {
+            let w: [u32; 4] = cs(s).try_into().unwrap();
+            known_four_key(hash::quad_key(&w.map(hash::char_mix)))
+        };
+        // Common as written.
+        assert!(known("实事求是"));
+        // Rare, but no idiom one slip or swap away is ten times as frequent.
+        assert!(known("文明城市"));
+        // Rare words that are misspellings of frequent idioms stay checked.
+        assert!(!known("再接再励"));
+        assert!(!known("按步就班"));
+        // Not a word.
+        assert!(!known("吐火如荼"));
+    }
+
+    #[test]
     fn likeness() {
         let c = |s: &str| s.chars().next().unwrap() as u32;
         assert_eq!(alike(c("暑"), c("署")), Alike::SameTone);
