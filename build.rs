@@ -186,26 +186,6 @@ fn main() {
     // One bitset per pair of positions (ab, ac, ad, bc, bd, cd), back to back.
     let mut pairs6 = vec![0u8; 6 << (IDIOM_PAIR_BITS - 3)];
     let mut sub_keys: Vec<(u64, u32)> = Vec::new();
-    // Four-character words common enough to be right as written: a window that
-    // is one of them is skipped after one probe.
-    // An exact set (full 64-bit keys, linear probing, load ≤ 1/3): small
-    // enough to stay in cache, and a window found here is skipped without
-    // touching the word table.
-    let known: Vec<u64> = words
-        .iter()
-        .filter(|(w, info)| w.chars().count() == 4 && info.freq >= 10)
-        .map(|(w, _)| quad_key_of(w).max(1))
-        .collect();
-    let size = (known.len() * 3).next_power_of_two();
-    let mut known_table = vec![0u64; size];
-    for &k in &known {
-        let mut i = k as usize & (size - 1);
-        while known_table[i] != 0 {
-            i = (i + 1) & (size - 1);
-        }
-        known_table[i] = k;
-    }
-    write_u64(&out.join("known4.bin"), &known_table);
     let mut swap_keys: Vec<(u64, u32)> = Vec::new();
     for (i, (c, f)) in idioms.iter().enumerate() {
         for x in c.iter().chain(std::iter::once(f)) {
@@ -225,6 +205,84 @@ fn main() {
     fs::write(out.join("idiom_pairs.bin"), &pairs6).unwrap();
     write_keyed(&out, "idiom_sub", &sub_keys);
     write_keyed(&out, "idiom_swapk", &swap_keys);
+
+    // Four-character words the idiom scan can skip as written, after one
+    // probe of an exact set (full 64-bit keys, linear probing, load <= 1/3):
+    // words of frequency >= 10 (the scan takes a common word as right) and
+    // rarer words W none of whose idiom neighbours (one character changed,
+    // or two swapped) reaches 10 x freq(W), the least frequency the scan
+    // accepts a correction of W at. Without the second group, every rare
+    // word in the idiom list (文明城市, 3) passed all the filters by matching
+    // itself and was looked up in full.
+    let freq_of = |w: &[u32; 4]| -> Option<u32> {
+        // The frequency the runtime's word lookup returns for `w`.
+        let key = hash::finish(w.iter().fold(hash::SEED, |h, &c| hash::step(h, c)));
+        let fp = fingerprint(key);
+        let mut i = key as usize & mask;
+        loop {
+            let slot = table[i];
+            if slot == 0 {
+                return None;
+            }
+            if (slot >> 32) as u32 == fp {
+                return (slot as u32 & (1 << 30) != 0).then_some(slot as u32 & FREQ_MAX);
+            }
+            i = (i + 1) & mask;
+        }
+    };
+    let idiom_freq: HashMap<[u32; 4], u32> = idioms
+        .iter()
+        .map(|&(c, f)| (c, f & ((1 << 30) - 1)))
+        .collect();
+    // Per idiom with one position masked (u32::MAX, no character): the
+    // idioms' characters there, with frequencies.
+    let mut by_mask: HashMap<[u32; 4], Vec<(u32, u32)>> = HashMap::new();
+    for (&c, &f) in &idiom_freq {
+        for k in 0..4 {
+            let mut m = c;
+            m[k] = u32::MAX;
+            by_mask.entry(m).or_default().push((c[k], f));
+        }
+    }
+    let best_neighbour = |w: &[u32; 4]| -> u32 {
+        let mut best = 0;
+        for k in 0..4 {
+            let mut m = *w;
+            m[k] = u32::MAX;
+            for &(c, f) in by_mask.get(&m).into_iter().flatten() {
+                if c != w[k] {
+                    best = best.max(f);
+                }
+            }
+        }
+        for (i, j) in hash::POSITION_PAIRS {
+            if w[i] != w[j] {
+                let mut s = *w;
+                s.swap(i, j);
+                best = best.max(idiom_freq.get(&s).copied().unwrap_or(0));
+            }
+        }
+        best
+    };
+    let known: Vec<u64> = words
+        .keys()
+        .filter_map(|w| {
+            let c: Vec<u32> = w.chars().map(|c| c as u32).collect();
+            let c: [u32; 4] = c.try_into().ok()?;
+            let f = freq_of(&c)?;
+            (f >= 10 || (f > 0 && best_neighbour(&c) < 10 * f)).then(|| quad_key_of(w).max(1))
+        })
+        .collect();
+    let size = (known.len() * 3).next_power_of_two();
+    let mut known_table = vec![0u64; size];
+    for &k in &known {
+        let mut i = k as usize & (size - 1);
+        while known_table[i] != 0 {
+            i = (i + 1) & (size - 1);
+        }
+        known_table[i] = k;
+    }
+    write_u64(&out.join("known4.bin"), &known_table);
 
     // ---- characters: frequency and readings ----------------------------------
     let mut char_freq: BTreeMap<char, u64> = BTreeMap::new();

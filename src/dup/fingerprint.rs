@@ -141,56 +141,72 @@ fn mix(mut z: u64) -> u64 {
 /// consecutive k-gram hashes the rightmost minimum is selected; a position is
 /// emitted once however many windows select it. A text shorter than one full
 /// window still yields its minimum, so short paragraphs are not invisible.
-/// Linear: a monotonic deque holds the window's candidate minima.
+///
+/// Linear and without data-dependent branches (van Herk / Gil-Werman): the
+/// hashes are cut into blocks of `w`; a window is the tail of one block and
+/// the head of the next, so its minimum is the better of a suffix minimum and
+/// a prefix minimum, both computed in one pass each. (A monotonic deque does
+/// the same in fewer comparisons, but its pops depend on the hashes, which
+/// are random: the branch mispredictions cost more than the comparisons.)
 pub fn winnow_into(chars: &[u32], winnow: Winnow, mut emit: impl FnMut(u64, u32)) {
     let Winnow { k, w } = winnow;
     if k == 0 || w == 0 || chars.len() < k {
         return;
     }
+    let count = chars.len() - k + 1;
+    // Each k-gram as one ordered key: the smaller key is the better pick,
+    // a smaller hash or the same further right (the position is stored
+    // inverted below the hash).
+    let keys = kgram_keys(chars, k, count);
+    let emit_key =
+        |key: u128, emit: &mut dyn FnMut(u64, u32)| emit((key >> 32) as u64, u32::MAX - key as u32);
+    if count < w {
+        emit_key(keys.iter().copied().min().unwrap(), &mut emit);
+        return;
+    }
+    // prefix[i]: best of its block up to i; suffix[i]: best from i to its
+    // block's end.
+    let mut prefix = keys.clone();
+    for i in 1..count {
+        if i % w != 0 {
+            prefix[i] = prefix[i].min(prefix[i - 1]);
+        }
+    }
+    let mut suffix = keys;
+    for i in (0..count - 1).rev() {
+        if i % w != w - 1 {
+            suffix[i] = suffix[i].min(suffix[i + 1]);
+        }
+    }
+    let mut last = u32::MAX;
+    for start in 0..=count - w {
+        let best = prefix[start + w - 1].min(suffix[start]);
+        let pos = u32::MAX - best as u32;
+        if last != pos {
+            emit_key(best, &mut emit);
+            last = pos;
+        }
+    }
+}
+
+/// The mixed polynomial hash of each of the `count` k-grams of `chars`, as
+/// `hash << 32 | !position`.
+fn kgram_keys(chars: &[u32], k: usize, count: usize) -> Vec<u128> {
     let top = (0..k - 1).fold(1u64, |p, _| p.wrapping_mul(BASE));
     let mut h = chars[..k].iter().fold(0u64, |h, &c| {
         h.wrapping_mul(BASE).wrapping_add(c as u64 + 1)
     });
-    let count = chars.len() - k + 1;
-    // (hash, position), hashes strictly increasing from `head` to the back: a
-    // monotonic deque kept in a plain vector (front = `head`), which is cheaper
-    // than a ring buffer for windows this small.
-    let mut deque: Vec<(u64, u32)> = Vec::with_capacity(count.min(4 * w));
-    let mut head = 0usize;
-    let mut last = u32::MAX;
-    for i in 0..count {
-        if i > 0 {
-            h = h
-                .wrapping_sub((chars[i - 1] as u64 + 1).wrapping_mul(top))
-                .wrapping_mul(BASE)
-                .wrapping_add(chars[i + k - 1] as u64 + 1);
-        }
-        let m = mix(h);
-        while deque.len() > head && deque[deque.len() - 1].0 >= m {
-            deque.pop();
-        }
-        deque.push((m, i as u32));
-        if i + 1 >= w {
-            let start = (i + 1 - w) as u32;
-            while deque[head].1 < start {
-                head += 1;
-            }
-            let (hash, pos) = deque[head];
-            if last != pos {
-                emit(hash, pos);
-                last = pos;
-            }
-            // Keep the vector short: drop the consumed front now and then.
-            if head >= 64 {
-                deque.drain(..head);
-                head = 0;
-            }
-        }
+    let key = |h: u64, i: usize| (mix(h) as u128) << 32 | (u32::MAX - i as u32) as u128;
+    let mut out = Vec::with_capacity(count);
+    out.push(key(h, 0));
+    for i in 1..count {
+        h = h
+            .wrapping_sub((chars[i - 1] as u64 + 1).wrapping_mul(top))
+            .wrapping_mul(BASE)
+            .wrapping_add(chars[i + k - 1] as u64 + 1);
+        out.push(key(h, i));
     }
-    if count < w {
-        let (hash, pos) = deque[head];
-        emit(hash, pos);
-    }
+    out
 }
 
 /// Fast hasher for keys that already are well-mixed 64-bit hashes.

@@ -211,16 +211,44 @@ impl Checker for IdiomChecker {
             return;
         }
         let ch = para.chars();
+        SCRATCH.with_borrow_mut(|scratch| self.scan(text, ch, scratch, out));
+    }
+}
+
+/// Buffers of the idiom scan, kept per thread: allocating them for every
+/// paragraph showed in the profile.
+#[derive(Default)]
+struct Scratch {
+    mix: Vec<u64>,
+    set: Vec<u64>,
+    windows: Vec<Window>,
+    probes: Vec<Probe>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+impl IdiomChecker {
+    fn scan(&self, text: &str, ch: &Chars, scratch: &mut Scratch, out: &mut Vec<Finding>) {
         let cs = &ch.cs;
         let mut hits: Vec<IdiomHit> = Vec::new();
+        let Scratch {
+            mix,
+            set,
+            windows,
+            probes,
+        } = scratch;
         // Per-character hash contributions, each shared by four windows.
-        let mix: Vec<u64> = cs.iter().map(|&c| hash::char_mix(c)).collect();
-        let set: Vec<u64> = cs.iter().map(|&c| hash::set_mix(c)).collect();
+        mix.clear();
+        mix.extend(cs.iter().map(|&c| hash::char_mix(c)));
+        set.clear();
+        set.extend(cs.iter().map(|&c| hash::set_mix(c)));
         // Pass 1 computes every Bloom key of every window; pass 2 probes
         // them all in a loop without branches, so that the cache misses of
         // the filters overlap instead of stalling one after another.
-        let mut windows: Vec<Window> = Vec::new();
-        let mut probes: Vec<Probe> = Vec::new();
+        windows.clear();
+        probes.clear();
         let mut run = 0;
         for i in 0..cs.len() {
             if !lex::is_han(cs[i]) {
@@ -283,18 +311,19 @@ impl Checker for IdiomChecker {
                 positions: doubled,
             });
         }
-        for w in &mut windows {
+        for w in windows.iter_mut() {
             w.swap = lex::swap_probe(w.swap_key);
         }
-        for p in &probes {
+        for p in probes.iter() {
             let hit = lex::near_probe(p.key);
             windows[p.window as usize].positions |= (hit as u8) << p.k;
         }
-        for win in &windows {
+        for win in windows.iter() {
             if win.positions == 0 && !win.swap {
                 continue;
             }
-            // A common four-character word as written (实事求是) is right.
+            // A common four-character word as written (实事求是) is right, and
+            // so is a rare one with no far more frequent idiom next to it.
             if lex::known_four_key(hash::lite(win.total)) {
                 continue;
             }
@@ -866,11 +895,15 @@ impl ParticleChecker {
     }
 }
 
+/// Built once: a `Finder` costs more to build than to run on a paragraph.
+static DE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("的"));
+
 impl Checker for ParticleChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
         let mut cs: Vec<u32> = Vec::with_capacity(DE_BEFORE + DE_AFTER + 1);
         let mut offs: Vec<usize> = Vec::with_capacity(DE_BEFORE + DE_AFTER + 2);
-        for b in memchr::memmem::find_iter(text.as_bytes(), "的".as_bytes()) {
+        for b in DE.find_iter(text.as_bytes()) {
             let (before, after) = (&text[..b], &text[b + 3..]);
             let wanted = |w: Particle| match w {
                 Particle::Complement => starts_like_complement(after),

@@ -352,13 +352,17 @@ fn check_halfwidth(hw: &HalfWidthRule, text: &str, out: &mut Vec<Finding>) {
 
 // ---------------------------------------------------------------- spaces
 
+/// Built once: a `Finder` costs more to build than to run on a paragraph.
+static IDEOGRAPHIC_SPACE: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("\u{3000}"));
+
 fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
     // Runs are found from the positions of spaces (U+00A0 is C2 A0; U+3000,
     // E3 80 80, by a literal search: E3 leads 。 and 、 too), without decoding
     // the paragraph.
     let bytes = text.as_bytes();
     let narrow = |b: u8| (b == b' ') | (b == b'\t') | (b == 0xC2);
-    let ideographic = memchr::memmem::Finder::new("\u{3000}");
+    let ideographic = &*IDEOGRAPHIC_SPACE;
     if !any_byte(bytes, narrow) && ideographic.find(bytes).is_none() {
         return;
     }
