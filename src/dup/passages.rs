@@ -248,11 +248,19 @@ fn passages_in(
     let align = params.align(true);
     let mut pieces = pieces(stream, prints, Winnow::DOCUMENT.k, align.min_chars);
     let mut runs = chain(&mut pieces, &align);
-    for run in &mut runs {
+    // Runs are refined independently; a long document has hundreds (a copy
+    // against each earlier copy), worth spreading over the pool.
+    let widen = |run: &mut Run| {
         if run.matched * 2 >= align.min_chars {
             refine(&stream.chars, run, params.similarity);
             snap_to_paragraphs(stream, run);
         }
+    };
+    if runs.len() >= 64 {
+        use rayon::prelude::*;
+        runs.par_iter_mut().with_min_len(16).for_each(widen);
+    } else {
+        runs.iter_mut().for_each(widen);
     }
     let runs = select(runs, &align, Run::similarity);
     runs.iter()

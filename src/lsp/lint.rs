@@ -76,6 +76,9 @@ impl Local {
     }
 }
 
+/// Diagnostics from which [`Linted::write_diagnostics`] writes in parallel.
+const PARALLEL_WRITE: usize = 1024;
+
 /// The line number a [`LineJson`] is serialized with, to be cut out.
 const LINE_MARK: u32 = u32::MAX;
 
@@ -204,6 +207,40 @@ impl Linted {
     /// the document's text (not the masked one) in the encoding the cache was
     /// used with, `uri` the document's.
     pub fn write_diagnostics(&self, map: &PositionMap<'_>, uri: &Url, out: &mut Vec<u8>) {
+        out.push(b'[');
+        // Thousands of diagnostics are written in parts side by side: this
+        // runs after the lint, on every keystroke, while the pool is idle.
+        let parts = if self.picks.len() >= PARALLEL_WRITE {
+            4
+        } else {
+            1
+        };
+        let chunk = self.picks.len().div_ceil(parts).max(1);
+        if parts == 1 {
+            self.write_picks(&self.picks, map, uri, out);
+        } else {
+            use rayon::prelude::*;
+            let written: Vec<Vec<u8>> = self
+                .picks
+                .par_chunks(chunk)
+                .map(|picks| {
+                    let mut part = Vec::with_capacity(picks.len() * 320);
+                    self.write_picks(picks, map, uri, &mut part);
+                    part
+                })
+                .collect();
+            for (n, part) in written.iter().enumerate() {
+                if n > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(part);
+            }
+        }
+        out.push(b']');
+    }
+
+    /// `picks` as comma-separated diagnostics.
+    fn write_picks(&self, picks: &[Pick], map: &PositionMap<'_>, uri: &Url, out: &mut Vec<u8>) {
         let convert = |f: &Finding, out: &mut Vec<u8>| {
             serde_json::to_writer(
                 out,
@@ -211,8 +248,7 @@ impl Linted {
             )
             .expect("diagnostics serialize")
         };
-        out.push(b'[');
-        for (n, &pick) in self.picks.iter().enumerate() {
+        for (n, &pick) in picks.iter().enumerate() {
             if n > 0 {
                 out.push(b',');
             }
@@ -231,7 +267,6 @@ impl Linted {
                 Pick::Other(i) => convert(&self.others[i as usize], out),
             }
         }
-        out.push(b']');
     }
 
     /// The diagnostics [`Linted::write_diagnostics`] writes, parsed back.
