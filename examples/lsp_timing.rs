@@ -3,7 +3,9 @@
 //! JSON; for comparison, what tower-lsp's typed publish would cost for the
 //! first lint's diagnostics (params → `serde_json::Value` → string). Wall and process-CPU
 //! milliseconds, p50 / p99 over the edits.
-//! Run: `cargo run --release --example lsp_timing [edits]`.
+//! Run: `cargo run --release --example lsp_timing [edits]`; with
+//! `LSP_TIMING_FLUSH=1` the caches are flushed before each edit, with
+//! `LSP_TIMING_PAUSE_MS=50` the process idles that long before each edit.
 
 #[path = "../tests/common/bigdoc.rs"]
 mod bigdoc;
@@ -89,6 +91,10 @@ fn main() {
     a.report("open, lint");
     typed.report("(tower-lsp's typed publish of these, for comparison)");
     let lines = text.lines().count();
+    let mut flush = std::env::var_os("LSP_TIMING_FLUSH").map(|_| vec![0u8; 64 << 20]);
+    let pause: Option<u64> = std::env::var("LSP_TIMING_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok());
     for i in 0..edits {
         let (line, ch) = bigdoc::edit(i, lines);
         let at = text
@@ -98,6 +104,18 @@ fn main() {
             .sum::<usize>();
         let at = at + text[at..].chars().next().map_or(0, char::len_utf8);
         text.insert_str(at, ch);
+        if let Some(ms) = pause {
+            // The client parses the last publish meanwhile: the server idles.
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+        if let Some(flush) = flush.as_mut() {
+            // What the editor (and everything else) does between two
+            // keystrokes evicts the server's data from the caches.
+            flush
+                .iter_mut()
+                .step_by(64)
+                .for_each(|b| *b = b.wrapping_add(1));
+        }
         run(&text, &mut lint, &mut json, &mut typed);
         let last = |p: &Phase| (p.wall[p.wall.len() - 1], p.cpu[p.cpu.len() - 1]);
         let ((lw, lc), (jw, jc)) = (last(&lint), last(&json));
