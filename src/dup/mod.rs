@@ -24,6 +24,7 @@ pub mod repeat;
 pub use cross::{CrossFileIndex, FilePrints, Shared};
 pub use fingerprint::{paragraph_prints, Fingerprint, ParagraphPrints, Winnow};
 pub use passages::{
-    find_passages, find_passages_from, find_passages_with, ParagraphNorm, Passage, PassageParams,
+    find_passages, find_passages_from, find_passages_reusing, find_passages_with, ParagraphNorm,
+    Passage, PassageParams, PassageScratch,
 };
 pub use repeat::{find_repeats, Repeat};

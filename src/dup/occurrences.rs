@@ -25,38 +25,71 @@ const PREFETCH_AHEAD: usize = 8;
 #[derive(Clone, Copy, Default)]
 struct Entry {
     hash: u64,
-    /// Occurrences recorded (0: the entry is empty).
+    /// The search that filled the entry: entries of earlier ones are empty,
+    /// so a kept table needs no clearing.
+    search: u32,
+    /// Occurrences recorded.
     n: u32,
     first: [u32; CANDIDATES],
 }
 
-/// The fingerprints that may repeat, visited in stream order; see the module docs.
-pub(crate) struct Occurrences {
-    /// `(hash, position in the stream)`, by position.
+/// The buffers of [`Occurrences`], which a caller may keep between searches
+/// (see [`super::PassageScratch`]).
+#[derive(Default)]
+pub(crate) struct OccurrenceBuffers {
     prints: Vec<(u64, u32)>,
-    visited: usize,
     table: Vec<Entry>,
+    /// Numbers the searches; 0 is never used, so default entries are empty.
+    search: u32,
+    filter: RepeatFilter,
+}
+
+/// The fingerprints that may repeat, visited in stream order; see the module docs.
+pub(crate) struct Occurrences<'b> {
+    /// `(hash, position in the stream)`, by position.
+    prints: &'b [(u64, u32)],
+    visited: usize,
+    table: &'b mut [Entry],
+    search: u32,
     mask: usize,
 }
 
-impl Occurrences {
-    pub fn new(stream: &Stream, prints: &[&ParagraphPrints]) -> Occurrences {
-        let repeats = RepeatFilter::new(prints);
-        let mut candidates = Vec::new();
+impl<'b> Occurrences<'b> {
+    pub fn new(
+        stream: &Stream,
+        prints: &[&ParagraphPrints],
+        buffers: &'b mut OccurrenceBuffers,
+    ) -> Occurrences<'b> {
+        buffers.filter.fill(prints);
+        let candidates = &mut buffers.prints;
+        candidates.clear();
         for (para, &base) in prints.iter().zip(&stream.para_base) {
             candidates.extend(
                 para.prints
                     .iter()
-                    .filter(|fp| repeats.may_repeat(fp.hash))
+                    .filter(|fp| buffers.filter.may_repeat(fp.hash))
                     .map(|fp| (fp.hash, base + fp.pos)),
             );
         }
         let size = (candidates.len() * 2).next_power_of_two().max(16);
+        // A table kept from a much larger document would hold its memory and
+        // spread this one's entries over more cache lines.
+        if buffers.table.len() < size || buffers.table.len() > 4 * size {
+            buffers.table = vec![Entry::default(); size];
+            buffers.search = 0;
+        }
+        buffers.search = buffers.search.wrapping_add(1);
+        if buffers.search == 0 {
+            buffers.table.fill(Entry::default());
+            buffers.search = 1;
+        }
+        let mask = buffers.table.len() - 1;
         Occurrences {
-            prints: candidates,
+            prints: &buffers.prints,
             visited: 0,
-            table: vec![Entry::default(); size],
-            mask: size - 1,
+            table: &mut buffers.table,
+            search: buffers.search,
+            mask,
         }
     }
 
@@ -69,11 +102,17 @@ impl Occurrences {
         }
         self.visited += 1;
         let mut i = hash as usize & self.mask;
-        while self.table[i].n != 0 && self.table[i].hash != hash {
+        while self.table[i].search == self.search && self.table[i].hash != hash {
             i = (i + 1) & self.mask;
         }
         let entry = &mut self.table[i];
-        entry.hash = hash;
+        if entry.search != self.search {
+            *entry = Entry {
+                hash,
+                search: self.search,
+                ..Entry::default()
+            };
+        }
         let before = entry.n as usize;
         if before < CANDIDATES {
             entry.first[before] = pos;
@@ -97,7 +136,9 @@ fn prefetch<T>(at: &T) {
 }
 
 /// Which fingerprint hashes may occur more than once in the document.
+#[derive(Default)]
 struct RepeatFilter {
+    once: Vec<u64>,
     twice: Vec<u64>,
 }
 
@@ -106,15 +147,18 @@ impl RepeatFilter {
     /// repeat" for the ~65,000 fingerprints of 1 MB.
     const BITS: u32 = 20;
 
-    fn new(prints: &[&ParagraphPrints]) -> RepeatFilter {
+    fn fill(&mut self, prints: &[&ParagraphPrints]) {
         let words = (1usize << Self::BITS) / 64;
-        let (mut once, mut twice) = (vec![0u64; words], vec![0u64; words]);
+        for bits in [&mut self.once, &mut self.twice] {
+            bits.clear();
+            bits.resize(words, 0);
+        }
+        let (once, twice) = (&mut self.once, &mut self.twice);
         for fp in prints.iter().flat_map(|p| &p.prints) {
             let (w, bit) = Self::slot(fp.hash);
             twice[w] |= once[w] & bit;
             once[w] |= bit;
         }
-        RepeatFilter { twice }
     }
 
     fn slot(hash: u64) -> (usize, u64) {
@@ -169,7 +213,12 @@ mod tests {
             }
             let stream = Stream { chars: Vec::new(), at: Vec::new(), para_base };
             let refs: Vec<&ParagraphPrints> = prints.iter().collect();
-            let mut occurrences = Occurrences::new(&stream, &refs);
+            // Buffers kept from an unrelated search must not leak into this one.
+            let mut buffers = OccurrenceBuffers::default();
+            let other: Vec<&ParagraphPrints> = refs.iter().rev().copied().collect();
+            let mut earlier_search = Occurrences::new(&stream, &other, &mut buffers);
+            while earlier_search.next().is_some() {}
+            let mut occurrences = Occurrences::new(&stream, &refs, &mut buffers);
             let mut got = HashMap::new();
             while let Some((pos, earlier)) = occurrences.next() {
                 got.insert(pos, earlier.to_vec());

@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use super::align::{chain, select, AlignParams, Piece, Run};
 use super::fingerprint::{fold, prints_of, ParagraphPrints, PrehashedMap, Winnow};
-use super::occurrences::Occurrences;
+use super::occurrences::{OccurrenceBuffers, Occurrences};
 use crate::document::Paragraph;
 
 pub use super::occurrences::CANDIDATES;
@@ -73,6 +73,7 @@ pub struct Passage {
 }
 
 /// The document as one normalised stream.
+#[derive(Default)]
 pub(crate) struct Stream {
     pub chars: Vec<u32>,
     /// Absolute byte offset of each character.
@@ -186,7 +187,13 @@ pub fn find_passages_with(
             computed.iter().collect()
         }
     };
-    passages_in(text, &stream, &prints, params)
+    passages_in(
+        text,
+        &stream,
+        &prints,
+        params,
+        &mut OccurrenceBuffers::default(),
+    )
 }
 
 /// One paragraph reduced for the passage detector: its normalised characters,
@@ -222,13 +229,38 @@ pub fn find_passages_from<N: std::ops::Deref<Target = ParagraphNorm>>(
     norms: &[N],
     params: &PassageParams,
 ) -> Vec<Passage> {
+    find_passages_reusing(
+        text,
+        paragraphs,
+        norms,
+        params,
+        &mut PassageScratch::default(),
+    )
+}
+
+/// The detector's large working buffers (the document as one stream, the
+/// occurrence table), kept between calls by a caller that checks the same
+/// document again and again: allocating and first touching megabytes on
+/// every keystroke cost the language server more than filling them.
+#[derive(Default)]
+pub struct PassageScratch {
+    stream: Stream,
+    occurrences: OccurrenceBuffers,
+}
+
+/// [`find_passages_from`], with buffers kept in `scratch`.
+pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
+    text: &str,
+    paragraphs: &[Paragraph<'_>],
+    norms: &[N],
+    params: &PassageParams,
+    scratch: &mut PassageScratch,
+) -> Vec<Passage> {
     assert_eq!(paragraphs.len(), norms.len(), "one reduction per paragraph");
-    let total: usize = norms.iter().map(|n| n.chars.len()).sum();
-    let mut stream = Stream {
-        chars: Vec::with_capacity(total),
-        at: Vec::with_capacity(total),
-        para_base: Vec::with_capacity(paragraphs.len()),
-    };
+    let stream = &mut scratch.stream;
+    stream.chars.clear();
+    stream.at.clear();
+    stream.para_base.clear();
     for (para, norm) in paragraphs.iter().zip(norms) {
         stream.para_base.push(stream.chars.len() as u32);
         stream.chars.extend_from_slice(&norm.chars);
@@ -236,7 +268,7 @@ pub fn find_passages_from<N: std::ops::Deref<Target = ParagraphNorm>>(
         stream.at.extend(norm.at.iter().map(|&a| base + a));
     }
     let prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
-    passages_in(text, &stream, &prints, params)
+    passages_in(text, stream, &prints, params, &mut scratch.occurrences)
 }
 
 fn passages_in(
@@ -244,9 +276,10 @@ fn passages_in(
     stream: &Stream,
     prints: &[&ParagraphPrints],
     params: &PassageParams,
+    buffers: &mut OccurrenceBuffers,
 ) -> Vec<Passage> {
     let align = params.align(true);
-    let mut pieces = pieces(stream, prints, Winnow::DOCUMENT.k, align.min_chars);
+    let mut pieces = pieces(stream, prints, Winnow::DOCUMENT.k, align.min_chars, buffers);
     let mut runs = chain(&mut pieces, &align);
     // Runs are refined independently; a long document has hundreds (a copy
     // against each earlier copy), worth spreading over the pool.
@@ -465,11 +498,17 @@ fn to_passage(text: &str, stream: &Stream, run: &Run) -> Passage {
 
 /// Pairs fingerprints with earlier occurrences and extends each pair into a
 /// maximal exact piece whose source ends before it starts.
-fn pieces(stream: &Stream, prints: &[&ParagraphPrints], k: usize, long: u32) -> Vec<Piece> {
+fn pieces(
+    stream: &Stream,
+    prints: &[&ParagraphPrints],
+    k: usize,
+    long: u32,
+    buffers: &mut OccurrenceBuffers,
+) -> Vec<Piece> {
     let s = &stream.chars;
     let n = s.len() as u32;
     let k = k as u32;
-    let mut occurrences = Occurrences::new(stream, prints);
+    let mut occurrences = Occurrences::new(stream, prints, buffers);
     // Diagonal → end (in `b`) of the last piece found on it.
     let mut diag_end: PrehashedMap<u32, u32> = PrehashedMap::default();
     let mut covered_until = 0u32;

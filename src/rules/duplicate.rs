@@ -14,14 +14,15 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use super::memo::ParaMemo;
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::document::Paragraph;
 use crate::dup::{
-    find_passages_from, find_repeats, CrossFileIndex, ParagraphNorm, PassageParams, Shared,
+    find_passages_from, find_passages_reusing, find_repeats, CrossFileIndex, ParagraphNorm,
+    PassageParams, PassageScratch, Shared,
 };
 use crate::engine::RuleSet;
 use crate::finding::{render, Finding, Related, Severity};
@@ -144,6 +145,8 @@ pub struct DuplicateChecker {
     word: Option<WordRule>,
     /// Per-paragraph reductions, reused across calls (language server).
     norms: ParaMemo<Arc<ParagraphNorm>>,
+    /// The search's buffers, reused across calls by whichever thread gets them.
+    scratch: Mutex<PassageScratch>,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
@@ -151,6 +154,7 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
         passage: None,
         word: None,
         norms: ParaMemo::default(),
+        scratch: Mutex::default(),
     };
     let mut errors = Vec::new();
     for spec in specs {
@@ -218,7 +222,13 @@ impl Checker for DuplicateChecker {
     fn check_document(&self, doc: &DocView<'_>, out: &mut Vec<Finding>) {
         let Some(rule) = &self.passage else { return };
         let norms = self.norms.map(doc, |t| Arc::new(ParagraphNorm::new(t)));
-        for p in find_passages_from(doc.text, doc.paragraphs, &norms, &rule.params) {
+        let passages = match self.scratch.try_lock() {
+            Ok(mut scratch) => {
+                find_passages_reusing(doc.text, doc.paragraphs, &norms, &rule.params, &mut scratch)
+            }
+            Err(_) => find_passages_from(doc.text, doc.paragraphs, &norms, &rule.params),
+        };
+        for p in passages {
             let line = line_of(doc.paragraphs, p.earlier.start);
             let message = rule.message(&format!("第{line}行"), p.later_chars, p.similarity, line);
             let mut finding = Finding::new(&rule.rule, rule.severity, p.later, message);
