@@ -486,7 +486,9 @@ async fn lint_and_publish(
             )
             .await;
     }
+    let taken_at = started.elapsed();
     let computed = tokio::task::spawn_blocking(move || {
+        let blocking_at = started.elapsed();
         let map = PositionMap::new(&text, enc);
         let (payload, linted, detail) = match config_kind {
             Some(ck) => {
@@ -511,7 +513,9 @@ async fn lint_and_publish(
                     linted.write_diagnostics(&map, &uri, out)
                 });
                 let detail = format!(
-                    "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms",
+                    "text taken after {:.2} ms, linting from {:.2} ms; {} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms",
+                    taken_at.as_secs_f64() * 1000.0,
+                    blocking_at.as_secs_f64() * 1000.0,
                     linted.recomputed,
                     linted.local_ms,
                     linted.document_ms,
