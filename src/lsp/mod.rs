@@ -711,7 +711,12 @@ impl LanguageServer for Backend {
                 rules: cell.clone(),
             });
             move || {
-                let _ = cell.set(load(&settings, key.as_deref()).ok().map(Arc::new));
+                // A lint may be waiting on the cell: it must be set even if
+                // loading panics, or that lint would wait forever.
+                let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    load(&settings, key.as_deref()).ok().map(Arc::new)
+                }));
+                let _ = cell.set(loaded.ok().flatten());
             }
         };
         tokio::task::spawn_blocking(warm_up);
