@@ -11,6 +11,7 @@ pub mod finding;
 pub mod lexicon;
 pub mod lsp;
 pub mod outline;
+mod par;
 pub mod position;
 pub mod report;
 pub mod rules;

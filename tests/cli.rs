@@ -567,3 +567,46 @@ fn curated_typo_list_is_large_and_sound() {
         ]
     );
 }
+
+#[test]
+fn parallel_runs_with_several_configs_finish() {
+    // Each directory's config is loaded under a lock while other files wait
+    // for it; loading once ran on the same thread pool as the files and,
+    // now and then, a thread waiting for its loading work picked up another
+    // file that needed the lock it held, and the run hung.
+    let dir = tempfile::tempdir().unwrap();
+    let text = fs::read_to_string(corpus("000_b6ef4dbc6134b96b.txt")).unwrap();
+    for d in 0..4 {
+        let sub = dir.path().join(format!("d{d}"));
+        fs::create_dir(&sub).unwrap();
+        fs::write(
+            sub.join(".gwlint.toml"),
+            format!("disable = [\"typo.idiom\"]\n# {d}\n"),
+        )
+        .unwrap();
+        for f in 0..3 {
+            fs::write(sub.join(format!("{f}.txt")), &text).unwrap();
+        }
+    }
+    for _ in 0..5 {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gwlint"))
+            .args(["check", "--format", "json", "-j", "4"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if started.elapsed() > std::time::Duration::from_secs(120) {
+                child.kill().unwrap();
+                break None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(status.and_then(|s| s.code()), Some(1), "the run hung");
+    }
+}

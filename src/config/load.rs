@@ -34,10 +34,7 @@ pub fn load_rules(config: &ProjectConfig) -> Result<Vec<RuleSpec>, ConfigErrors>
     }
     // Packs parse independently (the largest take milliseconds each), and the
     // editor waits for them before its first diagnostics.
-    let parsed: Vec<_> = {
-        use rayon::prelude::*;
-        sources.par_iter().map(parse_pack).collect()
-    };
+    let parsed = crate::par::map(&sources, parse_pack);
     for result in parsed {
         match result {
             Ok(pack) => {

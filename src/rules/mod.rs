@@ -114,18 +114,11 @@ pub fn build_all(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Config
     kinds.dedup();
     // Kinds build independently (regexes, automata); built side by side and
     // kept in kind order, so the result does not depend on the schedule.
-    let built: Vec<_> = {
-        use rayon::prelude::*;
-        kinds
-            .par_iter()
-            .map(|&kind| {
-                let group: Vec<RuleSpec> =
-                    specs.iter().filter(|s| s.kind == kind).cloned().collect();
-                let built = builder(kind).map(|build| build(&group));
-                (kind, group, built)
-            })
-            .collect()
-    };
+    let built = crate::par::map(&kinds, |&kind| {
+        let group: Vec<RuleSpec> = specs.iter().filter(|s| s.kind == kind).cloned().collect();
+        let built = builder(kind).map(|build| build(&group));
+        (kind, group, built)
+    });
     for (kind, group, built) in built {
         match built {
             Some(Ok(mut built)) => checkers.append(&mut built),

@@ -52,10 +52,7 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     // Each regex takes a millisecond or two to compile: side by side.
-    let built: Vec<_> = {
-        use rayon::prelude::*;
-        specs.par_iter().map(build_one).collect()
-    };
+    let built = crate::par::map(specs, build_one);
     for result in built {
         match result {
             Ok(c) => rules.push(c),
