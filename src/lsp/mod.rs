@@ -664,6 +664,30 @@ impl LanguageServer for Backend {
                 }
             }
         }
+        // Build the workspace's rules as soon as the workspace and settings
+        // are known, while the client is still sending the first document:
+        // compiling the regexes and automata takes tens of milliseconds, which
+        // would otherwise delay the first diagnostics.
+        let warm_up = {
+            let mut st = self.lock();
+            let key = st.root.as_deref().and_then(ProjectConfig::discover);
+            let settings = st.settings.clone();
+            let cell = Arc::new(OnceLock::new());
+            st.warming = Some(Warming {
+                key: key.clone(),
+                reloads: st.reloads,
+                rules: cell.clone(),
+            });
+            move || {
+                // A lint may be waiting on the cell: it must be set even if
+                // loading panics, or that lint would wait forever.
+                let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    load(&settings, key.as_deref()).ok().map(Arc::new)
+                }));
+                let _ = cell.set(loaded.ok().flatten());
+            }
+        };
+        tokio::task::spawn_blocking(warm_up);
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "gwlint".to_owned(),
@@ -697,29 +721,6 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        // Build the workspace's rules now, while the client is still sending
-        // the first document: compiling the regexes and automata takes tens of
-        // milliseconds, which would otherwise delay the first diagnostics.
-        let warm_up = {
-            let mut st = self.lock();
-            let key = st.root.as_deref().and_then(ProjectConfig::discover);
-            let settings = st.settings.clone();
-            let cell = Arc::new(OnceLock::new());
-            st.warming = Some(Warming {
-                key: key.clone(),
-                reloads: st.reloads,
-                rules: cell.clone(),
-            });
-            move || {
-                // A lint may be waiting on the cell: it must be set even if
-                // loading panics, or that lint would wait forever.
-                let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    load(&settings, key.as_deref()).ok().map(Arc::new)
-                }));
-                let _ = cell.set(loaded.ok().flatten());
-            }
-        };
-        tokio::task::spawn_blocking(warm_up);
         let watchers = vec![
             FileSystemWatcher {
                 glob_pattern: GlobPattern::String(format!("**/{FILE_NAME}")),
