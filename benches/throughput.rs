@@ -117,15 +117,10 @@ fn check_all(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
         .sum()
 }
 
-/// CPU time of the calling thread, from /proc (Linux): on a busy machine the
-/// wall clock also counts time spent waiting for a core.
+/// CPU time of the calling thread: on a busy machine the wall clock also
+/// counts time spent waiting for a core.
 fn thread_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
-    let after_name = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = after_name.split_whitespace().collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    Some((utime + stime) / 100.0)
+    Some(gwlint::lsp::thread_cpu_ms() / 1e3)
 }
 
 fn measure(label: &str, rules: &RuleSet, files: &[Vec<u8>], threads: usize) {

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use gwlint::config::load_rules;
 use gwlint::document::paragraphs;
+use gwlint::lsp::thread_cpu_ms;
 use gwlint::rules::DocView;
 use gwlint::{ProjectConfig, RuleSet};
 
@@ -25,21 +26,15 @@ fn main() {
         keys: None,
     };
     let specs = load_rules(&ProjectConfig::default()).unwrap();
-    let mut kinds: Vec<String> = specs.iter().map(|s| s.kind.clone()).collect();
-    kinds.sort();
-    kinds.dedup();
+    let enabled: Vec<_> = specs.into_iter().filter(|s| s.enabled).collect();
+    let mut kinds = gwlint::rules::by_kind(&enabled);
     let only = std::env::args().nth(1);
     let repeats: usize = std::env::args()
         .nth(2)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1);
-    kinds.retain(|k| only.as_ref().is_none_or(|o| o == k));
-    for kind in kinds {
-        let group: Vec<_> = specs
-            .iter()
-            .filter(|s| s.kind == kind && s.enabled)
-            .cloned()
-            .collect();
+    kinds.retain(|(k, _)| only.as_ref().is_none_or(|o| o == k));
+    for (kind, group) in kinds {
         let rules = RuleSet::from_specs(group, &[]).unwrap();
         let t = Instant::now();
         let n1 = rules.check_document(&view).len();
@@ -68,14 +63,4 @@ fn main() {
         }
         println!();
     }
-}
-
-fn thread_cpu_ms() -> f64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes into the timespec we own.
-    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6
 }

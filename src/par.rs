@@ -55,6 +55,19 @@ mod tests {
     }
 
     #[test]
+    fn rules_load_in_pool_jobs_that_hold_a_lock() {
+        // What `gwlint check -j N` does: files on rayon, each directory's
+        // config loaded under one lock. Loading on rayon deadlocked here.
+        use rayon::prelude::*;
+        let lock = std::sync::Mutex::new(0usize);
+        (0..8).into_par_iter().for_each(|_| {
+            let mut held = lock.lock().unwrap();
+            *held += crate::RuleSet::builtin().rules().len().min(1);
+        });
+        assert_eq!(*lock.lock().unwrap(), 8);
+    }
+
+    #[test]
     fn does_not_deadlock_under_a_lock_taken_by_rayon_jobs() {
         // A rayon job holds the lock while mapping; other jobs want the lock.
         use rayon::prelude::*;

@@ -105,27 +105,37 @@ pub fn builder(kind: &str) -> Option<Builder> {
         .map(|(_, b)| *b)
 }
 
+/// `specs` grouped by kind, kinds in sorted order, specs in their order.
+pub fn by_kind(specs: &[RuleSpec]) -> Vec<(&str, Vec<RuleSpec>)> {
+    let mut kinds: Vec<&str> = specs.iter().map(|s| s.kind.as_str()).collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+        .into_iter()
+        .map(|kind| {
+            let group = specs.iter().filter(|s| s.kind == kind).cloned().collect();
+            (kind, group)
+        })
+        .collect()
+}
+
 /// Builds checkers for `specs` (all enabled), grouping them by kind.
 pub fn build_all(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
     let mut checkers = Vec::new();
     let mut errors = Vec::new();
-    let mut kinds: Vec<&str> = specs.iter().map(|s| s.kind.as_str()).collect();
-    kinds.sort_unstable();
-    kinds.dedup();
     // Kinds build independently (regexes, automata); built side by side and
     // kept in kind order, so the result does not depend on the schedule.
-    let built = crate::par::map(&kinds, |&kind| {
-        let group: Vec<RuleSpec> = specs.iter().filter(|s| s.kind == kind).cloned().collect();
-        let built = builder(kind).map(|build| build(&group));
-        (kind, group, built)
+    let groups = by_kind(specs);
+    let built = crate::par::map(&groups, |(kind, group)| {
+        builder(kind).map(|build| build(group))
     });
-    for (kind, group, built) in built {
+    for ((kind, group), built) in groups.iter().zip(built) {
         match built {
             Some(Ok(mut built)) => checkers.append(&mut built),
             Some(Err(mut errs)) => errors.append(&mut errs),
             None => {
                 let known: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
-                for spec in &group {
+                for spec in group {
                     errors.push(spec.error(
                         spec.kind_span.clone(),
                         format!("未知的规则类型 `{kind}`（可用：{}）", known.join(", ")),
