@@ -141,6 +141,10 @@ pub struct ParagraphCache {
     entries: Vec<Arc<Local>>,
     /// The encoding and document the cached diagnostics were converted for.
     target: Option<(Encoding, Url)>,
+    /// Document-level findings of the last lint as JSON, by [`other_key`]:
+    /// most of them are unchanged by an edit, and serializing hundreds of
+    /// them again cost more than the rest of writing the diagnostics.
+    others_json: FxHashMap<u64, Arc<str>>,
 }
 
 /// A non-empty paragraph of a lint and its local results.
@@ -164,6 +168,8 @@ pub struct Linted {
     /// Document-level findings and the local findings of paragraphs folded
     /// together with them (absolute spans), already folded.
     others: Vec<Finding>,
+    /// `others` as diagnostics in JSON, one each.
+    others_json: Vec<Arc<str>>,
     /// The result in order.
     picks: Vec<Pick>,
     findings: OnceLock<Vec<Finding>>,
@@ -264,7 +270,10 @@ impl Linted {
                         }
                     }
                 }
-                Pick::Other(i) => convert(&self.others[i as usize], out),
+                Pick::Other(i) => match self.others_json.get(i as usize) {
+                    Some(json) => out.extend_from_slice(json.as_bytes()),
+                    None => convert(&self.others[i as usize], out),
+                },
             }
         }
     }
@@ -291,6 +300,7 @@ impl ParagraphCache {
     pub fn clear(&mut self) {
         self.keys.clear();
         self.entries.clear();
+        self.others_json.clear();
     }
 
     /// Lints `text`, reusing cached paragraph results. Entries for paragraphs that
@@ -307,8 +317,7 @@ impl ParagraphCache {
         // Document-level checkers keep their per-paragraph summaries too.
         crate::rules::memo::enable();
         if self.target.as_ref() != Some(&(enc, uri.clone())) {
-            self.keys.clear();
-            self.entries.clear();
+            self.clear();
             self.target = Some((enc, uri.clone()));
         }
         let started = std::time::Instant::now();
@@ -338,9 +347,12 @@ impl ParagraphCache {
             },
         );
         let picks = fold(&placed, &mut others);
+        let docs_url = rules.docs_url();
+        let others_json = self.others_json(&others, text, &view, masked, enc, uri, docs_url);
         Linted {
             placed,
             others,
+            others_json,
             picks,
             findings: OnceLock::new(),
             recomputed,
@@ -348,6 +360,46 @@ impl ParagraphCache {
             document_ms,
             docs_url: rules.docs_url().map(str::to_owned),
         }
+    }
+
+    /// `others` as JSON, reusing what the last lint serialized; the cache then
+    /// keeps only this lint's entries.
+    fn others_json(
+        &mut self,
+        others: &[Finding],
+        text: &str,
+        view: &DocView<'_>,
+        masked: bool,
+        enc: Encoding,
+        uri: &Url,
+        docs: Option<&str>,
+    ) -> Vec<Arc<str>> {
+        // Built only if some finding is new: the hits need no columns.
+        let map = std::cell::OnceCell::new();
+        let mut kept = FxHashMap::with_capacity_and_hasher(others.len(), Default::default());
+        let json = others
+            .iter()
+            .map(|f| {
+                // Masking may change a line's columns without changing the
+                // masked text the keys are of: no reuse there.
+                let key = (!masked).then(|| other_key(f, view)).flatten();
+                if let Some(json) = key.and_then(|k| self.others_json.get(&k)) {
+                    kept.insert(key.expect("looked up by it"), json.clone());
+                    return json.clone();
+                }
+                let map = map.get_or_init(|| PositionMap::new(text, enc));
+                let d = convert::diagnostic(f, map, uri, docs);
+                let json: Arc<str> = serde_json::to_string(&d)
+                    .expect("diagnostics serialize")
+                    .into();
+                if let Some(key) = key {
+                    kept.insert(key, json.clone());
+                }
+                json
+            })
+            .collect();
+        self.others_json = kept;
+        json
     }
 
     /// Each non-empty paragraph's local results, from the cache or computed
@@ -435,6 +487,49 @@ impl ParagraphCache {
         self.entries = entries;
         (placed, recomputed)
     }
+}
+
+/// Everything a document-level finding's diagnostic is made of, hashed: its
+/// rule, severity, message, whether it is tagged unnecessary, and each range
+/// end as its line, the line's text (by key) and the byte offset in it, which
+/// fix the end's position in any encoding without counting columns (byte
+/// offsets alone would change with every edit before the finding). The uri,
+/// encoding and docs link are the cache's. `None` for an end past its line's
+/// text (on a line break), whose column depends on more than the line.
+fn other_key(f: &Finding, view: &DocView<'_>) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    let place = |offset: usize, h: &mut rustc_hash::FxHasher| -> Option<()> {
+        let i = view
+            .paragraphs
+            .partition_point(|p| p.start <= offset)
+            .checked_sub(1)?;
+        let p = &view.paragraphs[i];
+        let within = offset - p.start;
+        if within > p.text.len() {
+            return None;
+        }
+        (p.index, view.key(i), within).hash(h);
+        Some(())
+    };
+    f.rule.hash(&mut h);
+    f.severity.hash(&mut h);
+    f.message.hash(&mut h);
+    f.fix_deletes().hash(&mut h);
+    place(f.span.start, &mut h)?;
+    place(f.span.end, &mut h)?;
+    f.related.len().hash(&mut h);
+    for r in &f.related {
+        r.message.hash(&mut h);
+        match &r.file {
+            None => {
+                place(r.span.start, &mut h)?;
+                place(r.span.end, &mut h)?;
+            }
+            Some(path) => (path, r.line).hash(&mut h),
+        }
+    }
+    Some(h.finish())
 }
 
 fn ms_since(t: std::time::Instant) -> f64 {

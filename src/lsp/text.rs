@@ -26,7 +26,14 @@ impl DocText {
     }
 
     pub fn text(&self) -> String {
-        self.rope.to_string()
+        // Sized once and filled chunk by chunk: `to_string` grows the string
+        // through the formatter, which costs several times the plain copy on
+        // every keystroke in a 1 MB document.
+        let mut text = String::with_capacity(self.rope.len_bytes());
+        for chunk in self.rope.chunks() {
+            text.push_str(chunk);
+        }
+        text
     }
 
     pub fn len_bytes(&self) -> usize {
