@@ -348,7 +348,7 @@ impl ParagraphCache {
         );
         let picks = fold(&placed, &mut others);
         let docs_url = rules.docs_url();
-        let others_json = self.others_json(&others, text, &view, masked, enc, uri, docs_url);
+        let others_json = self.others_json(&others, text, &view, masked, docs_url);
         Linted {
             placed,
             others,
@@ -370,10 +370,9 @@ impl ParagraphCache {
         text: &str,
         view: &DocView<'_>,
         masked: bool,
-        enc: Encoding,
-        uri: &Url,
         docs: Option<&str>,
     ) -> Vec<Arc<str>> {
+        let (enc, uri) = self.target.clone().expect("set by lint");
         // Built only if some finding is new: the hits need no columns.
         let map = std::cell::OnceCell::new();
         let mut kept = FxHashMap::with_capacity_and_hasher(others.len(), Default::default());
@@ -388,7 +387,7 @@ impl ParagraphCache {
                     return json.clone();
                 }
                 let map = map.get_or_init(|| PositionMap::new(text, enc));
-                let d = convert::diagnostic(f, map, uri, docs);
+                let d = convert::diagnostic(f, map, &uri, docs);
                 let json: Arc<str> = serde_json::to_string(&d)
                     .expect("diagnostics serialize")
                     .into();
