@@ -23,7 +23,7 @@ impl Piece {
 
 /// A chain of pieces in the same order on both sides: `a0..a1` ↔ `b0..b1`, of
 /// which `matched` characters are identical.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Run {
     pub a0: u32,
     pub a1: u32,

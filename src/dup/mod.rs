@@ -20,6 +20,7 @@ pub mod fingerprint;
 mod occurrences;
 pub mod passages;
 pub mod repeat;
+mod widen_memo;
 
 pub use cross::{CrossFileIndex, FilePrints, Shared};
 pub use fingerprint::{paragraph_prints, Fingerprint, ParagraphPrints, Winnow};

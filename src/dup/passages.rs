@@ -17,6 +17,7 @@ use std::ops::Range;
 use super::align::{chain, select, AlignParams, Piece, Run};
 use super::fingerprint::{fold, prints_of, ParagraphPrints, PrehashedMap, Winnow};
 use super::occurrences::{OccurrenceBuffers, Occurrences};
+use super::widen_memo::{WidenMemo, Widened};
 use crate::document::Paragraph;
 
 pub use super::occurrences::CANDIDATES;
@@ -193,6 +194,7 @@ pub fn find_passages_with(
         &prints,
         params,
         &mut OccurrenceBuffers::default(),
+        &mut WidenMemo::default(),
     )
 }
 
@@ -246,6 +248,14 @@ pub fn find_passages_from<N: std::ops::Deref<Target = ParagraphNorm>>(
 pub struct PassageScratch {
     stream: Stream,
     occurrences: OccurrenceBuffers,
+    widened: WidenMemo,
+}
+
+impl PassageScratch {
+    /// How many runs the last search widened from memory, for tests.
+    pub fn widenings_reused(&self) -> usize {
+        self.widened.hits
+    }
 }
 
 /// [`find_passages_from`], with buffers kept in `scratch`.
@@ -258,6 +268,8 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
 ) -> Vec<Passage> {
     assert_eq!(paragraphs.len(), norms.len(), "one reduction per paragraph");
     let stream = &mut scratch.stream;
+    // The last stream is kept to find what the edit since changed.
+    std::mem::swap(&mut stream.chars, &mut scratch.widened.last_chars);
     stream.chars.clear();
     stream.at.clear();
     stream.para_base.clear();
@@ -268,7 +280,14 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
         stream.at.extend(norm.at.iter().map(|&a| base + a));
     }
     let prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
-    passages_in(text, stream, &prints, params, &mut scratch.occurrences)
+    passages_in(
+        text,
+        stream,
+        &prints,
+        params,
+        &mut scratch.occurrences,
+        &mut scratch.widened,
+    )
 }
 
 fn passages_in(
@@ -277,24 +296,40 @@ fn passages_in(
     prints: &[&ParagraphPrints],
     params: &PassageParams,
     buffers: &mut OccurrenceBuffers,
+    memo: &mut WidenMemo,
 ) -> Vec<Passage> {
     let align = params.align(true);
     let mut pieces = pieces(stream, prints, Winnow::DOCUMENT.k, align.min_chars, buffers);
     let mut runs = chain(&mut pieces, &align);
     // Runs are refined independently; a long document has hundreds (a copy
     // against each earlier copy), worth spreading over the pool.
-    let widen = |run: &mut Run| {
-        if run.matched * 2 >= align.min_chars {
-            refine(&stream.chars, run, params.similarity);
-            snap_to_paragraphs(stream, run);
+    // The memo is consulted for the walk along the copies only: snapping
+    // to paragraph ends depends on where the paragraphs start, and is cheap.
+    memo.begin(&stream.chars, params.similarity);
+    let memo_ro = &*memo;
+    let widen = |run: &mut Run| -> Option<(Run, Widened, bool)> {
+        if run.matched * 2 < align.min_chars {
+            return None;
         }
+        let input = *run;
+        let (widened, hit) = match memo_ro.get(run) {
+            Some(known) => (known, true),
+            None => (refine(&stream.chars, run, params.similarity), false),
+        };
+        *run = widened.run;
+        snap_to_paragraphs(stream, run);
+        Some((input, widened, hit))
     };
-    if runs.len() >= 64 {
+    let widened: Vec<(Run, Widened, bool)> = if runs.len() >= 64 {
         use rayon::prelude::*;
-        runs.par_iter_mut().with_min_len(16).for_each(widen);
+        runs.par_iter_mut()
+            .with_min_len(16)
+            .filter_map(widen)
+            .collect()
     } else {
-        runs.iter_mut().for_each(widen);
-    }
+        runs.iter_mut().filter_map(widen).collect()
+    };
+    memo.finish(widened);
     let runs = select(runs, &align, Run::similarity);
     runs.iter()
         .map(|r| to_passage(text, stream, r))
@@ -325,7 +360,9 @@ const ANCHOR: u32 = 4;
 /// pieces too short to be fingerprinted: exact extension, then a search for the
 /// nearest place where [`ANCHOR`] characters agree again, repeated while the
 /// added stretch stays at least as similar as required.
-fn refine(s: &[u32], run: &mut Run, similarity: f64) {
+fn refine(s: &[u32], input: &Run, similarity: f64) -> Widened {
+    let mut run = *input;
+    let run = &mut run;
     let n = s.len() as u32;
     // Forward.
     let (mut a, mut b) = (run.a1, run.b1);
@@ -351,6 +388,7 @@ fn refine(s: &[u32], run: &mut Run, similarity: f64) {
             None => break,
         }
     }
+    let forward_end = (a, b);
     run.a1 = best.0;
     run.b1 = best.1;
     run.matched += best.2;
@@ -380,9 +418,25 @@ fn refine(s: &[u32], run: &mut Run, similarity: f64) {
             None => break,
         }
     }
+    let backward_end = (a, b);
     run.a0 = best.0;
     run.b0 = best.1;
     run.matched += best.2;
+    // Everything decided the result lies within these bounds: the mismatch
+    // that ended each exact stretch, and anchors probed up to RESYNC_SKIP +
+    // ANCHOR characters beyond it.
+    const MARGIN: u32 = RESYNC_SKIP + ANCHOR + 1;
+    Widened {
+        run: *run,
+        read_a: (
+            backward_end.0.saturating_sub(MARGIN),
+            forward_end.0 + MARGIN,
+        ),
+        read_b: (
+            backward_end.1.saturating_sub(MARGIN),
+            forward_end.1 + MARGIN,
+        ),
+    }
 }
 
 /// Widens a run to the start (end) of its paragraphs when both copies start
@@ -738,5 +792,66 @@ mod tests {
         );
         let covered: usize = found.iter().map(|p| p.later.len()).sum();
         assert!(covered >= (text.len() - P1.len()) * 9 / 10);
+    }
+
+    /// `find_passages_reusing` with `scratch` kept, and from scratch.
+    fn both(text: &str, scratch: &mut PassageScratch) -> (Vec<Passage>, Vec<Passage>) {
+        let paras = paragraphs(text);
+        let norms: Vec<ParagraphNorm> = paras.iter().map(|p| ParagraphNorm::new(p.text)).collect();
+        let norm_refs: Vec<&ParagraphNorm> = norms.iter().collect();
+        let params = PassageParams::default();
+        let kept = find_passages_reusing(text, &paras, &norm_refs, &params, scratch);
+        (kept, find(text))
+    }
+
+    /// A text of copies with small edits between them, for the widening memo.
+    fn copies_with_edits() -> String {
+        let section = format!("{P1}\n{P2}\n第三段，另有内容若干，用于拉开距离。\n");
+        let edited = section
+            .replace("明显成效", "显著成效")
+            .replace("主动发现", "及时发现");
+        format!("{section}中间一段不相干的文字。\n{edited}另一段文字。\n{section}{edited}")
+    }
+
+    #[test]
+    fn widenings_are_reused_after_an_edit_elsewhere_and_equal_a_fresh_search() {
+        let text = copies_with_edits();
+        let mut scratch = PassageScratch::default();
+        let (kept, fresh) = both(&text, &mut scratch);
+        assert_eq!(kept, fresh);
+        assert!(!kept.is_empty());
+        assert_eq!(scratch.widenings_reused(), 0);
+        // An edit at the very end reads nothing any widening read.
+        let edited = format!("{text}结尾新加的一句话。\n");
+        let (kept, fresh) = both(&edited, &mut scratch);
+        assert_eq!(kept, fresh);
+        assert!(scratch.widenings_reused() > 0);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// After any sequence of edits, the search with remembered widenings
+        /// equals a search from scratch.
+        #[test]
+        fn remembered_widenings_equal_a_fresh_search(
+            edits in proptest::collection::vec(
+                (proptest::prelude::any::<usize>(), 0usize..30, "[审判监督，。的\n]{0,4}"),
+                1..8,
+            ),
+        ) {
+            let mut text = copies_with_edits();
+            let mut scratch = PassageScratch::default();
+            both(&text, &mut scratch);
+            for (at, len, with) in &edits {
+                let chars: Vec<(usize, char)> = text.char_indices().collect();
+                let start = at % chars.len();
+                let end = (start + len).min(chars.len());
+                let a = chars[start].0;
+                let b = chars.get(end).map_or(text.len(), |c| c.0);
+                text.replace_range(a..b, with);
+                let (kept, fresh) = both(&text, &mut scratch);
+                proptest::prop_assert_eq!(kept, fresh);
+            }
+        }
     }
 }

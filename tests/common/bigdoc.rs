@@ -4,6 +4,10 @@
 #![allow(dead_code)]
 
 pub fn document(target: usize) -> String {
+    // A document of one's own (e.g. the benchmark document after its edits).
+    if let Some(path) = std::env::var_os("LSP_BENCH_FILE") {
+        return std::fs::read_to_string(path).expect("LSP_BENCH_FILE is readable UTF-8");
+    }
     if std::env::var_os("LSP_BENCH_UNIQUE").is_some() {
         return unique_document(target);
     }

@@ -1,0 +1,175 @@
+//! Widened runs remembered from the last search of the same document, reused
+//! when the text an edit changed lies outside everything the widening read.
+//!
+//! Widening a run ([`super::passages`]'s `refine`) walks along the two copies
+//! past the run's ends, often for thousands of characters when a text repeats
+//! long passages; on every keystroke in the language server that walk was the
+//! largest part of the duplicate search. An edit changes one stretch of the
+//! normalised stream, found by comparing it with the last one, and a run whose
+//! widening read nothing there widens exactly as before, shifted.
+
+use rustc_hash::FxHashMap;
+
+use super::align::Run;
+
+/// What one widening read and produced, in the coordinates of its search.
+#[derive(Clone, Copy)]
+pub(crate) struct Widened {
+    pub run: Run,
+    /// Stream ranges read on the `a` and the `b` side (conservative bounds).
+    pub read_a: (u32, u32),
+    pub read_b: (u32, u32),
+}
+
+/// The stretch an edit changed: `[start, old_end)` of the last stream became
+/// `[start, new_end)` of this one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Change {
+    start: u32,
+    old_end: u32,
+    new_end: u32,
+}
+
+impl Change {
+    /// Compares the streams of two searches.
+    fn between(old: &[u32], new: &[u32]) -> Change {
+        let prefix = common_len(
+            old.iter(),
+            new.iter(),
+            |i| matches!((old.get(i..i + BLOCK), new.get(i..i + BLOCK)), (Some(x), Some(y)) if x == y),
+        );
+        let room = old.len().min(new.len()) - prefix;
+        let (old_tail, new_tail) = (&old[old.len() - room..], &new[new.len() - room..]);
+        let suffix = common_len(old_tail.iter().rev(), new_tail.iter().rev(), |i| {
+            i + BLOCK <= room
+                && old_tail[room - i - BLOCK..room - i] == new_tail[room - i - BLOCK..room - i]
+        });
+        Change {
+            start: prefix as u32,
+            old_end: (old.len() - suffix) as u32,
+            new_end: (new.len() - suffix) as u32,
+        }
+    }
+
+    /// A position of the new stream in the old one, outside the change.
+    fn to_old(&self, at: u32) -> Option<u32> {
+        if at < self.start {
+            Some(at)
+        } else if at >= self.new_end {
+            Some(at - self.new_end + self.old_end)
+        } else {
+            None
+        }
+    }
+
+    /// How an old range read entirely outside the change moves: `None` if it
+    /// touches the change, else the shift to add. A range after the change
+    /// must not start at it: a range starting at 0 may have been cut there
+    /// (the widening stops probing at the start of the stream), and text
+    /// inserted before it would then have been read.
+    fn shift_of(&self, read: (u32, u32)) -> Option<i64> {
+        if read.1 <= self.start {
+            Some(0)
+        } else if read.0 > self.old_end {
+            Some(self.new_end as i64 - self.old_end as i64)
+        } else {
+            None
+        }
+    }
+}
+
+/// Elements compared at once (a `memcmp`) while the streams agree.
+const BLOCK: usize = 64;
+
+/// How many leading elements of two sequences agree: whole blocks while
+/// `block_equal(i)` says the block at `i` does, then one by one.
+fn common_len<'a>(
+    x: impl Iterator<Item = &'a u32>,
+    y: impl Iterator<Item = &'a u32>,
+    block_equal: impl Fn(usize) -> bool,
+) -> usize {
+    let mut i = 0;
+    while block_equal(i) {
+        i += BLOCK;
+    }
+    i + x.skip(i).zip(y.skip(i)).take_while(|(p, q)| p == q).count()
+}
+
+/// The widenings of the last search, and its stream to compare the next with.
+#[derive(Default)]
+pub(crate) struct WidenMemo {
+    /// The last search's stream (swapped with the search's buffer).
+    pub last_chars: Vec<u32>,
+    similarity: Option<u64>,
+    entries: FxHashMap<Run, Widened>,
+    change: Option<Change>,
+    /// Lookups answered from the memo in the last search, for tests.
+    pub hits: usize,
+}
+
+impl WidenMemo {
+    /// Starts a search of `chars` (the new stream) with this similarity.
+    pub fn begin(&mut self, chars: &[u32], similarity: f64) {
+        if self.similarity != Some(similarity.to_bits()) {
+            self.entries.clear();
+            self.similarity = Some(similarity.to_bits());
+        }
+        self.change = (!self.entries.is_empty()).then(|| Change::between(&self.last_chars, chars));
+        self.hits = 0;
+    }
+
+    /// The widening of `run` (new coordinates) if the last search did it and
+    /// the edit left everything it read unchanged, shifted to this search.
+    pub fn get(&self, run: &Run) -> Option<Widened> {
+        let change = self.change?;
+        let old = Run {
+            a0: change.to_old(run.a0)?,
+            a1: change.to_old(run.a1)?,
+            b0: change.to_old(run.b0)?,
+            b1: change.to_old(run.b1)?,
+            matched: run.matched,
+        };
+        let w = self.entries.get(&old)?;
+        let (da, db) = (change.shift_of(w.read_a)?, change.shift_of(w.read_b)?);
+        let moved = |at: u32, d: i64| (at as i64 + d) as u32;
+        Some(Widened {
+            run: Run {
+                a0: moved(w.run.a0, da),
+                a1: moved(w.run.a1, da),
+                b0: moved(w.run.b0, db),
+                b1: moved(w.run.b1, db),
+                matched: w.run.matched,
+            },
+            read_a: (moved(w.read_a.0, da), moved(w.read_a.1, da)),
+            read_b: (moved(w.read_b.0, db), moved(w.read_b.1, db)),
+        })
+    }
+
+    /// Ends the search: keeps exactly its widenings (`(input, widened,
+    /// whether from memory)`, new coordinates).
+    pub fn finish(&mut self, widened: Vec<(Run, Widened, bool)>) {
+        self.hits = widened.iter().filter(|w| w.2).count();
+        self.entries = widened.into_iter().map(|(run, w, _)| (run, w)).collect();
+        self.change = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_change_is_the_stretch_between_common_ends() {
+        let c = Change::between(&[1, 2, 3, 4], &[1, 2, 9, 9, 3, 4]);
+        assert_eq!((c.start, c.old_end, c.new_end), (2, 2, 4));
+        // Inserting a character equal to its neighbour: the ends may overlap.
+        let c = Change::between(&[5, 5, 5], &[5, 5, 5, 5]);
+        assert_eq!((c.start, c.old_end, c.new_end), (3, 3, 4));
+        assert_eq!(c.to_old(3), None);
+        assert_eq!(c.to_old(4), Some(3));
+        assert_eq!(c.shift_of((0, 3)), Some(0));
+        assert_eq!(c.shift_of((4, 5)), Some(1));
+        assert_eq!(c.shift_of((3, 5)), None);
+        assert_eq!(c.shift_of((2, 4)), None);
+    }
+}
