@@ -52,7 +52,7 @@ impl Change {
     }
 
     /// A position of the new stream in the old one, outside the change.
-    fn to_old(&self, at: u32) -> Option<u32> {
+    fn old_position(&self, at: u32) -> Option<u32> {
         if at < self.start {
             Some(at)
         } else if at >= self.new_end {
@@ -123,10 +123,10 @@ impl WidenMemo {
     pub fn get(&self, run: &Run) -> Option<Widened> {
         let change = self.change?;
         let old = Run {
-            a0: change.to_old(run.a0)?,
-            a1: change.to_old(run.a1)?,
-            b0: change.to_old(run.b0)?,
-            b1: change.to_old(run.b1)?,
+            a0: change.old_position(run.a0)?,
+            a1: change.old_position(run.a1)?,
+            b0: change.old_position(run.b0)?,
+            b1: change.old_position(run.b1)?,
             matched: run.matched,
         };
         let w = self.entries.get(&old)?;
@@ -165,8 +165,8 @@ mod tests {
         // Inserting a character equal to its neighbour: the ends may overlap.
         let c = Change::between(&[5, 5, 5], &[5, 5, 5, 5]);
         assert_eq!((c.start, c.old_end, c.new_end), (3, 3, 4));
-        assert_eq!(c.to_old(3), None);
-        assert_eq!(c.to_old(4), Some(3));
+        assert_eq!(c.old_position(3), None);
+        assert_eq!(c.old_position(4), Some(3));
         assert_eq!(c.shift_of((0, 3)), Some(0));
         assert_eq!(c.shift_of((4, 5)), Some(1));
         assert_eq!(c.shift_of((3, 5)), None);
