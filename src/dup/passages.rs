@@ -362,7 +362,6 @@ const ANCHOR: u32 = 4;
 /// added stretch stays at least as similar as required.
 fn refine(s: &[u32], input: &Run, similarity: f64) -> Widened {
     let mut run = *input;
-    let run = &mut run;
     let n = s.len() as u32;
     // Forward.
     let (mut a, mut b) = (run.a1, run.b1);
@@ -427,7 +426,7 @@ fn refine(s: &[u32], input: &Run, similarity: f64) -> Widened {
     // ANCHOR characters beyond it.
     const MARGIN: u32 = RESYNC_SKIP + ANCHOR + 1;
     Widened {
-        run: *run,
+        run,
         read_a: (
             backward_end.0.saturating_sub(MARGIN),
             forward_end.0 + MARGIN,
@@ -482,34 +481,41 @@ const LANES: usize = 16;
 
 /// How many characters from `a` and from `b` agree, at most `limit`.
 fn common_prefix(s: &[u32], a: u32, b: u32, limit: u32) -> u32 {
-    let (x, y) = (
-        &s[a as usize..(a + limit) as usize],
-        &s[b as usize..(b + limit) as usize],
-    );
-    let mut i = 0;
-    while i + LANES <= x.len() && differ(&x[i..i + LANES], &y[i..i + LANES]) == 0 {
-        i += LANES;
-    }
-    while i < x.len() && x[i] == y[i] {
-        i += 1;
-    }
-    i as u32
+    let (a, b, limit) = (a as usize, b as usize, limit as usize);
+    agreeing_prefix(&s[a..a + limit], &s[b..b + limit]) as u32
 }
 
 /// How many characters before `a` and before `b` agree, at most `limit`.
 fn common_suffix(s: &[u32], a: u32, b: u32, limit: u32) -> u32 {
-    let (x, y) = (
-        &s[(a - limit) as usize..a as usize],
-        &s[(b - limit) as usize..b as usize],
-    );
-    let mut i = x.len();
+    let (a, b, limit) = (a as usize, b as usize, limit as usize);
+    agreeing_suffix(&s[a - limit..a], &s[b - limit..b]) as u32
+}
+
+/// How many leading elements of two slices agree.
+pub(crate) fn agreeing_prefix(x: &[u32], y: &[u32]) -> usize {
+    let len = x.len().min(y.len());
+    let mut i = 0;
+    while i + LANES <= len && differ(&x[i..i + LANES], &y[i..i + LANES]) == 0 {
+        i += LANES;
+    }
+    while i < len && x[i] == y[i] {
+        i += 1;
+    }
+    i
+}
+
+/// How many trailing elements of two slices agree.
+pub(crate) fn agreeing_suffix(x: &[u32], y: &[u32]) -> usize {
+    let len = x.len().min(y.len());
+    let (x, y) = (&x[x.len() - len..], &y[y.len() - len..]);
+    let mut i = len;
     while i >= LANES && differ(&x[i - LANES..i], &y[i - LANES..i]) == 0 {
         i -= LANES;
     }
     while i > 0 && x[i - 1] == y[i - 1] {
         i -= 1;
     }
-    (x.len() - i) as u32
+    len - i
 }
 
 /// Whether the `len` characters from `a` and from `b` agree. The first

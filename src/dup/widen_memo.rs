@@ -11,6 +11,7 @@
 use rustc_hash::FxHashMap;
 
 use super::align::Run;
+use super::passages::{agreeing_prefix, agreeing_suffix};
 
 /// What one widening read and produced, in the coordinates of its search.
 #[derive(Clone, Copy)]
@@ -33,17 +34,10 @@ struct Change {
 impl Change {
     /// Compares the streams of two searches.
     fn between(old: &[u32], new: &[u32]) -> Change {
-        let prefix = common_len(
-            old.iter(),
-            new.iter(),
-            |i| matches!((old.get(i..i + BLOCK), new.get(i..i + BLOCK)), (Some(x), Some(y)) if x == y),
-        );
-        let room = old.len().min(new.len()) - prefix;
-        let (old_tail, new_tail) = (&old[old.len() - room..], &new[new.len() - room..]);
-        let suffix = common_len(old_tail.iter().rev(), new_tail.iter().rev(), |i| {
-            i + BLOCK <= room
-                && old_tail[room - i - BLOCK..room - i] == new_tail[room - i - BLOCK..room - i]
-        });
+        let prefix = agreeing_prefix(old, new);
+        // The common ends may not overlap (a character inserted beside an
+        // equal one).
+        let suffix = agreeing_suffix(&old[prefix..], &new[prefix..]);
         Change {
             start: prefix as u32,
             old_end: (old.len() - suffix) as u32,
@@ -78,23 +72,6 @@ impl Change {
     }
 }
 
-/// Elements compared at once (a `memcmp`) while the streams agree.
-const BLOCK: usize = 64;
-
-/// How many leading elements of two sequences agree: whole blocks while
-/// `block_equal(i)` says the block at `i` does, then one by one.
-fn common_len<'a>(
-    x: impl Iterator<Item = &'a u32>,
-    y: impl Iterator<Item = &'a u32>,
-    block_equal: impl Fn(usize) -> bool,
-) -> usize {
-    let mut i = 0;
-    while block_equal(i) {
-        i += BLOCK;
-    }
-    i + x.skip(i).zip(y.skip(i)).take_while(|(p, q)| p == q).count()
-}
-
 /// The widenings of the last search, and its stream to compare the next with.
 #[derive(Default)]
 pub(crate) struct WidenMemo {
@@ -115,7 +92,6 @@ impl WidenMemo {
             self.similarity = Some(similarity.to_bits());
         }
         self.change = (!self.entries.is_empty()).then(|| Change::between(&self.last_chars, chars));
-        self.hits = 0;
     }
 
     /// The widening of `run` (new coordinates) if the last search did it and
@@ -150,7 +126,6 @@ impl WidenMemo {
     pub fn finish(&mut self, widened: Vec<(Run, Widened, bool)>) {
         self.hits = widened.iter().filter(|w| w.2).count();
         self.entries = widened.into_iter().map(|(run, w, _)| (run, w)).collect();
-        self.change = None;
     }
 }
 

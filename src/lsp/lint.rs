@@ -270,10 +270,7 @@ impl Linted {
                         }
                     }
                 }
-                Pick::Other(i) => match self.others_json.get(i as usize) {
-                    Some(json) => out.extend_from_slice(json.as_bytes()),
-                    None => convert(&self.others[i as usize], out),
-                },
+                Pick::Other(i) => out.extend_from_slice(self.others_json[i as usize].as_bytes()),
             }
         }
     }
@@ -382,9 +379,10 @@ impl ParagraphCache {
                 // Masking may change a line's columns without changing the
                 // masked text the keys are of: no reuse there.
                 let key = (!masked).then(|| other_key(f, view)).flatten();
-                if let Some(json) = key.and_then(|k| self.others_json.get(&k)) {
-                    kept.insert(key.expect("looked up by it"), json.clone());
-                    return json.clone();
+                let known = key.and_then(|k| Some((k, self.others_json.get(&k)?.clone())));
+                if let Some((key, json)) = known {
+                    kept.insert(key, json.clone());
+                    return json;
                 }
                 let map = map.get_or_init(|| PositionMap::new(text, enc));
                 let d = convert::diagnostic(f, map, &uri, docs);
