@@ -1141,12 +1141,13 @@ impl Outline {
     }
 }
 
-enum Event {
+enum Event<'a> {
     Break(usize, BreakKind),
     Marker {
         paragraph: usize,
         offset: usize,
-        marker: Marker,
+        /// Borrowed from the paragraph's summary (cloned only into headings).
+        marker: &'a Marker,
         inline: bool,
     },
     /// End of a paragraph that held markers (closes paragraph-local lists).
@@ -1208,12 +1209,12 @@ pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
 }
 
 /// The inline enumerations of paragraph `p` (一是…；二是…), then its end.
-fn push_inline(events: &mut Vec<Event>, p: &Paragraph<'_>, inline: &[Marker]) {
+fn push_inline<'a>(events: &mut Vec<Event<'a>>, p: &Paragraph<'_>, inline: &'a [Marker]) {
     for marker in inline {
         events.push(Event::Marker {
             paragraph: p.index,
             offset: p.start,
-            marker: marker.clone(),
+            marker,
             inline: true,
         });
     }
@@ -1242,7 +1243,7 @@ pub fn build_outline_from(
             events.push(Event::Marker {
                 paragraph: p.index,
                 offset: p.start,
-                marker: marker.clone(),
+                marker,
                 inline: false,
             });
             if !piece {
@@ -1285,7 +1286,7 @@ pub fn build_outline_from(
                 let h = Heading {
                     paragraph: *paragraph,
                     offset: *offset,
-                    marker: marker.clone(),
+                    marker: (*marker).clone(),
                     inline: *inline,
                     parent: None,
                     children: Vec::new(),
@@ -1449,8 +1450,11 @@ impl Builder {
         // An inline 二是 that continues nothing is more likely prose than a list.
     }
 
-    fn place(&mut self, h: Heading, events: &[Event], k: usize) {
-        let m = h.marker.clone();
+    fn place(&mut self, h: Heading, events: &[Event<'_>], k: usize) {
+        // `h`'s marker, borrowed from its event: `h` itself moves into a list.
+        let &Event::Marker { marker: m, .. } = &events[k] else {
+            unreachable!("placed from a marker event")
+        };
         if m.style == Style::Piece {
             self.new_piece(false);
             match self.piece_list {
@@ -1467,7 +1471,7 @@ impl Builder {
         }
         let open = self.open_of(m.style);
         if !open.is_empty() {
-            if let Some(j) = self.choose(&open, &m) {
+            if let Some(j) = self.choose(&open, m) {
                 self.truncate(j + 1);
                 let list = self.stack[j];
                 self.push_item(list, h);
@@ -1613,7 +1617,7 @@ impl Builder {
     /// For a marker of a style not open yet, the stack position of the open list
     /// that the document resumes after it (its list nests under that list's
     /// current item), or `None` when no open list resumes before the scope ends.
-    fn resumed_below(&self, events: &[Event], k: usize, style: Style) -> Option<usize> {
+    fn resumed_below(&self, events: &[Event<'_>], k: usize, style: Style) -> Option<usize> {
         for ev in events.iter().skip(k + 1).take(LOOKAHEAD) {
             match ev {
                 Event::Break(..) => return None,
@@ -1637,7 +1641,7 @@ impl Builder {
     /// A 一是 (value 1) met inside an open 一是 list at stack position `j`:
     /// decides by looking ahead whether it opens a nested list of the same
     /// style, is a typo for the next number, or starts a new list.
-    fn restart_kind(&self, events: &[Event], k: usize, j: usize) -> Restart {
+    fn restart_kind(&self, events: &[Event<'_>], k: usize, j: usize) -> Restart {
         let outer = self.stack[j];
         let style = self.style_of(outer);
         let outer_shape = self.last_item(outer).marker.shape;
