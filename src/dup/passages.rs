@@ -301,35 +301,41 @@ fn passages_in(
     let align = params.align(true);
     let mut pieces = pieces(stream, prints, Winnow::DOCUMENT.k, align.min_chars, buffers);
     let mut runs = chain(&mut pieces, &align);
-    // Runs are refined independently; a long document has hundreds (a copy
-    // against each earlier copy), worth spreading over the pool.
-    // The memo is consulted for the walk along the copies only: snapping
-    // to paragraph ends depends on where the paragraphs start, and is cheap.
+    // Widenings the last search made are looked up first; the rest are
+    // computed independently, and a long document's first search has
+    // hundreds (a copy against each earlier copy), worth spreading over the
+    // pool. After an edit only a few are left, and waking the pool for them
+    // cost more than it saved. Snapping to paragraph ends is not remembered:
+    // it depends on where the paragraphs start, and is cheap.
     memo.begin(&stream.chars, params.similarity);
-    let memo_ro = &*memo;
-    let widen = |run: &mut Run| -> Option<(Run, Widened, bool)> {
+    let mut widened: Vec<(usize, Widened, bool)> = Vec::with_capacity(runs.len());
+    let mut missing: Vec<usize> = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
         if run.matched * 2 < align.min_chars {
-            return None;
+            continue;
         }
-        let input = *run;
-        let (widened, hit) = match memo_ro.get(run) {
-            Some(known) => (known, true),
-            None => (refine(&stream.chars, run, params.similarity), false),
-        };
-        *run = widened.run;
-        snap_to_paragraphs(stream, run);
-        Some((input, widened, hit))
-    };
-    let widened: Vec<(Run, Widened, bool)> = if runs.len() >= 64 {
+        match memo.get(run) {
+            Some(known) => widened.push((i, known, true)),
+            None => missing.push(i),
+        }
+    }
+    let refine_run = |&i: &usize| (i, refine(&stream.chars, &runs[i], params.similarity), false);
+    if missing.len() >= 64 {
         use rayon::prelude::*;
-        runs.par_iter_mut()
-            .with_min_len(16)
-            .filter_map(widen)
-            .collect()
+        widened.par_extend(missing.par_iter().with_min_len(16).map(refine_run));
     } else {
-        runs.iter_mut().filter_map(widen).collect()
-    };
-    memo.finish(widened);
+        widened.extend(missing.iter().map(refine_run));
+    }
+    memo.finish(
+        widened
+            .iter()
+            .map(|&(i, w, hit)| (runs[i], w, hit))
+            .collect(),
+    );
+    for (i, w, _) in widened {
+        runs[i] = w.run;
+        snap_to_paragraphs(stream, &mut runs[i]);
+    }
     let runs = select(runs, &align, Run::similarity);
     runs.iter()
         .map(|r| to_passage(text, stream, r))
