@@ -22,6 +22,9 @@ use tower_lsp::lsp_types::Url;
 struct Frame {
     /// The document of a publishDiagnostics queued by [`Output::publish`].
     publishes: Option<Url>,
+    /// The `Content-Length` header when `bytes` is the body alone (written
+    /// apart so that a megabyte of diagnostics is not copied behind it).
+    header: String,
     bytes: Vec<u8>,
 }
 
@@ -64,7 +67,9 @@ impl Output {
                     frames
                 };
                 for frame in frames {
-                    if sink.write_all(&frame.bytes).is_err() {
+                    if sink.write_all(frame.header.as_bytes()).is_err()
+                        || sink.write_all(&frame.bytes).is_err()
+                    {
                         return; // the client is gone
                     }
                 }
@@ -85,13 +90,13 @@ impl Output {
 
     /// Queues a publishDiagnostics for `uri` whose JSON body is `body`.
     pub fn publish(&self, uri: &Url, body: Vec<u8>) {
-        let mut bytes = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-        bytes.extend_from_slice(&body);
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
         let mut q = self.shared.lock();
         q.frames.retain(|f| f.publishes.as_ref() != Some(uri));
         q.frames.push_back(Frame {
             publishes: Some(uri.clone()),
-            bytes,
+            header,
+            bytes: body,
         });
         drop(q);
         self.shared.changed.notify_all();
@@ -159,6 +164,7 @@ impl tokio::io::AsyncWrite for OutputWriter {
             let bytes = std::mem::replace(&mut q.partial, rest);
             q.frames.push_back(Frame {
                 publishes: None,
+                header: String::new(),
                 bytes,
             });
             queued = true;
