@@ -28,4 +28,4 @@ pub use passages::{
     find_passages, find_passages_from, find_passages_reusing, find_passages_with, ParagraphNorm,
     Passage, PassageParams, PassageScratch,
 };
-pub use repeat::{find_repeats, Repeat};
+pub use repeat::{find_repeats, find_repeats_in, Repeat};

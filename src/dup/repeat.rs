@@ -144,49 +144,60 @@ pub fn is_cjk(c: char) -> bool {
 
 /// Finds slips in one paragraph. Pure function of `text`.
 pub fn find_repeats(text: &str) -> Vec<Repeat> {
-    if !may_repeat(text) {
-        return Vec::new();
-    }
     // NUL is masked Markdown: "nothing", so 的**的** is still 的的.
-    let chars: Vec<(char, usize)> = text
+    let (cs, at): (Vec<u32>, Vec<usize>) = text
         .char_indices()
         .filter(|&(_, c)| c != '\0')
-        .map(|(i, c)| (c, i))
-        .collect();
-    let ch = |i: usize| chars.get(i).map(|&(c, _)| c);
+        .map(|(i, c)| (c as u32, i))
+        .unzip();
+    find_repeats_in(text, &cs, &at)
+}
+
+/// [`find_repeats`] of a paragraph already decoded: `cs[i]` is the code point
+/// of the character at byte `at[i]` of `text`, NUL (masked Markdown) left out.
+pub fn find_repeats_in(text: &str, cs: &[u32], at: &[usize]) -> Vec<Repeat> {
+    match first_repeat(cs) {
+        Some(start) => scan(text, cs, at, start),
+        None => Vec::new(),
+    }
+}
+
+fn as_char(c: u32) -> char {
+    char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER)
+}
+
+/// The repeats from character `start` on, left to right: at each position the
+/// shortest unit that repeats, all its copies, then on after them.
+fn scan(text: &str, cs: &[u32], at: &[usize], start: usize) -> Vec<Repeat> {
+    let ch = |i: usize| cs.get(i).copied().map(as_char);
     let mut out = Vec::new();
-    let mut i = 0;
-    while i + 1 < chars.len() {
-        let Some(unit) = (1..=MAX_UNIT).find(|&l| {
-            i + 2 * l <= chars.len()
-                && (0..l).all(|j| chars[i + j].0 == chars[i + l + j].0 && is_cjk(chars[i + j].0))
-        }) else {
+    let mut i = start;
+    while i + 1 < cs.len() {
+        let Some(unit) = (1..=MAX_UNIT).find(|&l| repeats_at(cs, i, l)) else {
             i += 1;
             continue;
         };
         let mut copies = 2;
-        while i + (copies + 1) * unit <= chars.len()
-            && (0..unit).all(|j| chars[i + j].0 == chars[i + copies * unit + j].0)
+        while i + (copies + 1) * unit <= cs.len()
+            && (0..unit).all(|j| cs[i + j] == cs[i + copies * unit + j])
         {
             copies += 1;
         }
         let end = i + copies * unit;
+        let first = as_char(cs[i]);
+        let unit_text: String = cs[i..i + unit].iter().map(|&c| as_char(c)).collect();
         let slip = if unit == 1 {
-            single_is_slip(chars[i].0, i.checked_sub(1).and_then(ch), ch(end), || {
+            single_is_slip(first, i.checked_sub(1).and_then(ch), ch(end), || {
                 // AABB on either side: 实实在在, 干干净净.
-                let after = ch(end).is_some_and(|c| ch(end + 1) == Some(c) && c != chars[i].0);
-                let before = i >= 2 && ch(i - 2) == ch(i - 1) && ch(i - 1) != Some(chars[i].0);
+                let after = ch(end).is_some_and(|c| ch(end + 1) == Some(c) && c != first);
+                let before = i >= 2 && ch(i - 2) == ch(i - 1) && ch(i - 1) != Some(first);
                 after || before
             })
         } else {
-            let word: String = chars[i..i + unit].iter().map(|&(c, _)| c).collect();
-            !(NUMERALS.contains(chars[i].0) || unit == 2 && ABAB.contains(&word.as_str()))
+            !(NUMERALS.contains(first) || unit == 2 && ABAB.contains(&unit_text.as_str()))
         };
         if slip {
-            let start = chars[i].1;
-            let last = chars[end - 1];
-            let span = start..last.1 + last.0.len_utf8();
-            let unit_text: String = chars[i..i + unit].iter().map(|&(c, _)| c).collect();
+            let span = at[i]..at[end - 1] + as_char(cs[end - 1]).len_utf8();
             out.push(Repeat {
                 fixable: !text[span.clone()].contains('\0'),
                 span,
@@ -199,42 +210,63 @@ pub fn find_repeats(text: &str) -> Vec<Repeat> {
     out
 }
 
-/// A cheap necessary condition for [`find_repeats`] to find anything: some unit
-/// of `l` ≤ [`MAX_UNIT`] characters directly followed by itself, i.e. a run of
-/// at least `l` positions `p` with `c[p] == c[p + l]`. Most paragraphs have
-/// none, and this pass is much cheaper than the full analysis.
-fn may_repeat(text: &str) -> bool {
-    // The last characters (NUL skipped) in a ring of a power-of-two size, and
-    // the current run of matches at each distance 1..=MAX_UNIT.
-    const RING: usize = 16;
-    const _: () = assert!(MAX_UNIT < RING);
-    let mut ring = [u32::MAX; RING];
-    let mut run = [0usize; MAX_UNIT + 1];
-    let mut n = 0usize;
-    for c in text.chars() {
-        if c == '\0' {
-            continue;
-        }
-        // Units are CJK only: anything else (……, 100) stands for itself alone.
-        let c = if is_cjk(c) {
-            c as u32
-        } else {
-            0x8000_0000 | n as u32
+/// Whether the `l` CJK characters at `i` are directly followed by themselves.
+fn repeats_at(cs: &[u32], i: usize, l: usize) -> bool {
+    i + 2 * l <= cs.len()
+        && (0..l).all(|j| cs[i + j] == cs[i + l + j] && is_cjk(as_char(cs[i + j])))
+}
+
+/// Where [`scan`] may start: the first position at which some unit repeats,
+/// when [`scan`] can report anything at all (a doubled character counts only
+/// when it is one of [`SINGLE`]'s function characters); `None` otherwise,
+/// which is most paragraphs. Candidates are screened a block at a time by
+/// comparisons without branches, which the compiler turns into vector code;
+/// only a block with a candidate is looked at closely.
+fn first_repeat(cs: &[u32]) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let mut first: Option<usize> = None;
+    let mut reportable = false;
+    for l in 1..=MAX_UNIT {
+        // Starts `i` with cs[i] == cs[i + l] (and cs[i + 1] == cs[i + l + 1]
+        // for longer units), which every repeat of `l` characters has.
+        let Some(starts) = (cs.len() + 1).checked_sub(2 * l) else {
+            break;
         };
-        for (l, r) in run.iter_mut().enumerate().skip(1) {
-            if ring[n.wrapping_sub(l) % RING] == c {
-                *r += 1;
-                if *r >= l {
-                    return true;
-                }
+        let mut block = 0;
+        'blocks: while block < starts.min(first.unwrap_or(usize::MAX))
+            || (!reportable && block < starts)
+        {
+            let end = (block + BLOCK).min(starts);
+            let (a, b) = (&cs[block..end], &cs[block + l..end + l]);
+            let any = if l == 1 {
+                a.iter().zip(b).fold(false, |acc, (x, y)| acc | (x == y))
             } else {
-                *r = 0;
+                let (a1, b1) = (&cs[block + 1..end + 1], &cs[block + l + 1..end + l + 1]);
+                a.iter()
+                    .zip(b)
+                    .zip(a1.iter().zip(b1))
+                    .fold(false, |acc, ((x, y), (x1, y1))| {
+                        acc | ((x == y) & (x1 == y1))
+                    })
+            };
+            if any {
+                for i in block..end {
+                    if !repeats_at(cs, i, l) {
+                        continue;
+                    }
+                    first = Some(first.map_or(i, |f| f.min(i)));
+                    if l > 1 || SINGLE.iter().any(|&(c, _, _)| c as u32 == cs[i]) {
+                        reportable = true;
+                    }
+                    if reportable && l > 1 {
+                        break 'blocks;
+                    }
+                }
             }
+            block = end;
         }
-        ring[n % RING] = c;
-        n += 1;
     }
-    false
+    first.filter(|_| reportable)
 }
 
 fn single_is_slip(
@@ -326,6 +358,22 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert!(!r[0].fixable);
         assert!(find_repeats("我们的的工作")[0].fixable);
+    }
+
+    proptest::proptest! {
+        /// The screen only skips work: scanning every paragraph from its
+        /// first character finds exactly the same repeats.
+        #[test]
+        fn screening_never_changes_the_result(
+            picks in proptest::collection::vec(0usize..12, 0..80)
+        ) {
+            // A small alphabet, so that repeats of every length are common.
+            const ALPHABET: [char; 12] = ['的', '了', '我', '们', '工', '作', '常', 'a', '1', '，', '一', '项'];
+            let text: String = picks.iter().map(|&i| ALPHABET[i]).collect();
+            let (cs, at): (Vec<u32>, Vec<usize>) =
+                text.char_indices().map(|(i, c)| (c as u32, i)).unzip();
+            proptest::prop_assert_eq!(find_repeats(&text), scan(&text, &cs, &at, 0));
+        }
     }
 
     #[test]

@@ -17,12 +17,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::memo::ParaMemo;
-use super::{Checker, DocView};
+use super::{Checker, DocView, ParagraphInput};
 use crate::config::{ConfigError, RuleSpec};
 use crate::document::Paragraph;
 use crate::dup::{
-    find_passages_from, find_passages_reusing, find_repeats, CrossFileIndex, ParagraphNorm,
-    PassageParams, PassageScratch, Shared,
+    find_passages_from, find_passages_reusing, find_repeats, find_repeats_in, CrossFileIndex,
+    ParagraphNorm, PassageParams, PassageScratch, Shared,
 };
 use crate::engine::RuleSet;
 use crate::finding::{render, Finding, Related, Severity};
@@ -198,8 +198,20 @@ fn line_of(paragraphs: &[Paragraph<'_>], offset: usize) -> usize {
 
 impl Checker for DuplicateChecker {
     fn check_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
+        self.check_input(&ParagraphInput::new(text), out);
+    }
+
+    fn check_input(&self, para: &ParagraphInput<'_>, out: &mut Vec<Finding>) {
         let Some(rule) = &self.word else { return };
-        for rep in find_repeats(text) {
+        let text = para.text;
+        // Masked Markdown (NUL) is left out of the characters compared.
+        let repeats = if text.contains('\0') {
+            find_repeats(text)
+        } else {
+            let ch = para.chars();
+            find_repeats_in(text, &ch.cs, &ch.offs)
+        };
+        for rep in repeats {
             let matched = &text[rep.span.clone()];
             let message = render(
                 &rule.template,
