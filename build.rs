@@ -329,6 +329,16 @@ fn main() {
         }
     }
     fs::write(out.join("chars.bin"), &char_rows).unwrap();
+    // Row + 1 of each Han character (0: none), so that the lookups of the
+    // lexical rules' inner loops skip the binary search.
+    let mut han_rows = vec![0u16; hash::HAN_SLOTS];
+    for (row, &c) in char_freq.keys().enumerate() {
+        if let Some(ix) = hash::han_index(c as u32) {
+            han_rows[ix] = u16::try_from(row + 1).expect("fewer than 65535 character rows");
+        }
+    }
+    let han_rows: Vec<u8> = han_rows.iter().flat_map(|r| r.to_le_bytes()).collect();
+    fs::write(out.join("han_rows.bin"), &han_rows).unwrap();
     // Per syllable: the most frequent characters read that way.
     let mut syl_offsets: Vec<u32> = vec![0];
     let mut syl_chars: Vec<u32> = Vec::new();

@@ -31,6 +31,7 @@ table!(KNOWN4, "known4.bin");
 table!(SUB_SLOTS, "idiom_sub.bin");
 table!(SWAP_SLOTS, "idiom_swapk.bin");
 table!(CHARS, "chars.bin");
+table!(HAN_ROWS, "han_rows.bin");
 table!(SYL_OFFSETS, "syl_offsets.bin");
 table!(SYL_CHARS, "syl_chars.bin");
 table!(SYL_FUZZY, "syl_fuzzy.bin");
@@ -412,6 +413,14 @@ pub enum Alike {
 const CHAR_ROW: usize = 16;
 
 fn char_row(c: u32) -> Option<usize> {
+    if let Some(i) = hash::han_index(c) {
+        let row = u16::from_le_bytes([HAN_ROWS[i * 2], HAN_ROWS[i * 2 + 1]]);
+        return row.checked_sub(1).map(usize::from);
+    }
+    char_row_searched(c)
+}
+
+fn char_row_searched(c: u32) -> Option<usize> {
     let n = CHARS.len() / CHAR_ROW;
     let (mut lo, mut hi) = (0, n);
     while lo < hi {
@@ -528,6 +537,17 @@ mod tests {
 
     fn cs(s: &str) -> Vec<u32> {
         s.chars().map(|c| c as u32).collect()
+    }
+
+    #[test]
+    fn han_rows_agree_with_the_sorted_rows() {
+        let han = (0x3400..0x4DC0).chain(0x4E00..0xA000).chain(0xF900..0xFB00);
+        let mut found = 0;
+        for c in han {
+            assert_eq!(char_row(c), char_row_searched(c), "U+{c:04X}");
+            found += usize::from(char_row(c).is_some());
+        }
+        assert!(found > 10_000, "{found} Han characters have rows");
     }
 
     #[test]
