@@ -32,6 +32,10 @@ table!(SUB_SLOTS, "idiom_sub.bin");
 table!(SWAP_SLOTS, "idiom_swapk.bin");
 table!(CHARS, "chars.bin");
 table!(HAN_ROWS, "han_rows.bin");
+table!(WORDS2_BY_FIRST, "words2_by_first.bin");
+table!(WORDS2_BY_FIRST_OFFSETS, "words2_by_first_offsets.bin");
+table!(WORDS2_BY_LAST, "words2_by_last.bin");
+table!(WORDS2_BY_LAST_OFFSETS, "words2_by_last_offsets.bin");
 table!(SYL_OFFSETS, "syl_offsets.bin");
 table!(SYL_CHARS, "syl_chars.bin");
 table!(SYL_FUZZY, "syl_fuzzy.bin");
@@ -151,6 +155,52 @@ pub fn words_from(chars: &[u32], start: usize, limit: usize, mut f: impl FnMut(u
             }
             None => return,
         }
+    }
+}
+
+/// The two-character words with a given Han character at one end, by the
+/// character at the other end: a few dozen sorted entries, searched without
+/// touching the large word table.
+#[derive(Clone, Copy)]
+pub struct TwoCharWords {
+    /// `(other character, entry)` pairs as little-endian `u32`s, by character.
+    pairs: &'static [u8],
+}
+
+impl TwoCharWords {
+    /// Words whose first character is `c`, by their second.
+    pub fn starting_with(c: u32) -> TwoCharWords {
+        Self::of(c, WORDS2_BY_FIRST, WORDS2_BY_FIRST_OFFSETS)
+    }
+
+    /// Words whose second character is `c`, by their first.
+    pub fn ending_with(c: u32) -> TwoCharWords {
+        Self::of(c, WORDS2_BY_LAST, WORDS2_BY_LAST_OFFSETS)
+    }
+
+    fn of(c: u32, pairs: &'static [u8], offsets: &'static [u8]) -> TwoCharWords {
+        let Some(i) = hash::han_index(c) else {
+            return TwoCharWords { pairs: &[] };
+        };
+        let (from, to) = (u32_at(offsets, i) as usize, u32_at(offsets, i + 1) as usize);
+        TwoCharWords {
+            pairs: &pairs[from * 8..to * 8],
+        }
+    }
+
+    /// The word made with `other` at the far end: what [`word`] returns for it.
+    pub fn get(self, other: u32) -> Option<Entry> {
+        let n = self.pairs.len() / 8;
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match u32_at(self.pairs, mid * 2).cmp(&other) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(Entry(u32_at(self.pairs, mid * 2 + 1))),
+            }
+        }
+        None
     }
 }
 
@@ -537,6 +587,39 @@ mod tests {
 
     fn cs(s: &str) -> Vec<u32> {
         s.chars().map(|c| c as u32).collect()
+    }
+
+    #[test]
+    fn two_character_words_agree_with_the_word_table() {
+        let mut found = 0;
+        for w in ["发展", "部署", "查找", "直奔", "经验", "的确", "A股"] {
+            let c = cs(w);
+            let whole = word(&c);
+            assert!(whole.is_some(), "{w}");
+            let (first, last) = (c[0], c[1]);
+            for side in [
+                TwoCharWords::starting_with(first).get(last),
+                TwoCharWords::ending_with(last).get(first),
+            ] {
+                // Non-Han ends are not indexed (A股 by 股 only).
+                if is_han(first) || side.is_some() {
+                    found += 1;
+                }
+                if let Some(e) = side {
+                    assert_eq!(
+                        (e.freq(), e.tag()),
+                        (whole.unwrap().freq(), whole.unwrap().tag()),
+                        "{w}"
+                    );
+                }
+            }
+        }
+        assert!(found >= 12, "{found}");
+        // Not words: no entry at either end.
+        let c = cs("真奔");
+        assert!(word(&c).is_none());
+        assert!(TwoCharWords::starting_with(c[0]).get(c[1]).is_none());
+        assert!(TwoCharWords::ending_with(c[1]).get(c[0]).is_none());
     }
 
     #[test]

@@ -444,6 +444,9 @@ pub struct WordChecker {
     function_chars: Vec<u32>,
     numerals: Vec<u32>,
     name_followers: Vec<Vec<u32>>,
+    /// The first characters of [`NAME_FOLLOWERS`], sorted: most pairs are
+    /// followed by none of them and skip the comparisons.
+    follower_starts: Vec<u32>,
 }
 
 fn sorted_chars(set: &str) -> Vec<u32> {
@@ -474,6 +477,12 @@ pub fn build_word(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Confi
                 .iter()
                 .map(|w| w.chars().map(|c| c as u32).collect())
                 .collect(),
+            follower_starts: sorted_chars(
+                &NAME_FOLLOWERS
+                    .iter()
+                    .filter_map(|w| w.chars().next())
+                    .collect::<String>(),
+            ),
         })
     })
 }
@@ -499,10 +508,13 @@ impl WordChecker {
             && self.surnames.binary_search(&cs[i - 1]).is_ok()
             && !(i > 1 && ch.han(i - 2) && lex::pair_in_word(cs[i - 2], cs[i - 1]));
         prev_surname
-            || self
-                .name_followers
-                .iter()
-                .any(|w| cs[i + 2..].starts_with(w))
+            || cs
+                .get(i + 2)
+                .is_some_and(|c| self.follower_starts.binary_search(c).is_ok())
+                && self
+                    .name_followers
+                    .iter()
+                    .any(|w| cs[i + 2..].starts_with(w))
     }
 }
 
@@ -563,17 +575,21 @@ impl Checker for WordChecker {
             // is scored only if some candidate survives.
             let mut best: Option<(f32, usize, u32)> = None;
             for k in [i, i + 1] {
-                let other = if k == i { cs[i + 1] } else { cs[i] };
+                // The words the pair's other character makes with a
+                // replacement for `cs[k]`: a short sorted list, which every
+                // candidate is looked up in.
+                let words = if k == i {
+                    lex::TwoCharWords::ending_with(cs[i + 1])
+                } else {
+                    lex::TwoCharWords::starting_with(cs[i])
+                };
                 let mut seen: Vec<u32> = Vec::new();
                 lex::alikes(cs[k], |x| {
-                    let pair = if k == i { [x, other] } else { [other, x] };
-                    // The cache-resident pair bitset rejects most candidates
-                    // before the full lexicon is touched.
-                    if !lex::pair_in_word(pair[0], pair[1]) || seen.contains(&x) {
+                    let Some(e) = words.get(x) else { return };
+                    if seen.contains(&x) {
                         return;
                     }
                     seen.push(x);
-                    let Some(e) = lex::word(&pair) else { return };
                     if e.freq() < self.min_freq || numeral(x) {
                         return;
                     }
