@@ -1180,9 +1180,37 @@ pub struct ParagraphMarkers {
     marker: Option<Marker>,
     inline: Vec<Marker>,
     piece: Option<BreakKind>,
+    /// Only [`BLANKS`] (an empty paragraph included).
+    blank: bool,
+    /// Only Unicode whitespace and NUL (masked Markdown).
+    whitespace: bool,
+}
+
+impl ParagraphMarkers {
+    /// Whether the paragraph holds only Unicode whitespace and masked
+    /// Markdown: known from the summary, so that the checks over a whole
+    /// outline need not read the text of every section.
+    pub fn is_whitespace(&self) -> bool {
+        self.whitespace
+    }
 }
 
 pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
+    ParagraphMarkers {
+        blank: text.chars().all(is_blank),
+        whitespace: text.chars().all(|c| c.is_whitespace() || c == '\0'),
+        ..markers_of(text)
+    }
+}
+
+fn markers_of(text: &str) -> ParagraphMarkers {
+    let empty = ParagraphMarkers {
+        marker: None,
+        inline: Vec::new(),
+        piece: None,
+        blank: false,
+        whitespace: false,
+    };
     match parse_marker(text) {
         Some(marker) => ParagraphMarkers {
             inline: if marker.style == Style::Piece {
@@ -1191,18 +1219,16 @@ pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
                 inline_enumerations_after(text, Some(&marker))
             },
             marker: Some(marker),
-            piece: None,
+            ..empty
         },
         None => match piece_break(text) {
             Some(kind) => ParagraphMarkers {
-                marker: None,
-                inline: Vec::new(),
                 piece: Some(kind),
+                ..empty
             },
             None => ParagraphMarkers {
-                marker: None,
                 inline: inline_enumerations_after(text, None),
-                piece: None,
+                ..empty
             },
         },
     }
@@ -1302,7 +1328,7 @@ pub fn build_outline_from(
             }
         }
     }
-    b.finish_sections(paragraphs);
+    b.finish_sections(paragraphs, summaries);
     b.out
 }
 
@@ -1706,7 +1732,11 @@ impl Builder {
 
     /// Fills in each heading's section: up to the next heading that is not its
     /// descendant, or the next piece break, without trailing blank paragraphs.
-    fn finish_sections(&mut self, paragraphs: &[Paragraph<'_>]) {
+    fn finish_sections(
+        &mut self,
+        paragraphs: &[Paragraph<'_>],
+        summaries: &[std::sync::Arc<ParagraphMarkers>],
+    ) {
         let n = paragraphs.len();
         let breaks: Vec<usize> = self.out.breaks.iter().map(|b| b.paragraph).collect();
         let nav: Vec<usize> = self
@@ -1749,11 +1779,7 @@ impl Builder {
             if let Some(&b) = stops.get(next_break) {
                 end = end.min(b);
             }
-            while end > h.paragraph + 1
-                && paragraphs
-                    .get(end - 1)
-                    .is_some_and(|p| p.text.chars().all(is_blank))
-            {
+            while end > h.paragraph + 1 && summaries.get(end - 1).is_some_and(|s| s.blank) {
                 end -= 1;
             }
             h.section = h.paragraph..end.max(h.paragraph + 1);

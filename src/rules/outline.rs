@@ -195,6 +195,7 @@ impl Checker for OutlineChecker {
             checker: self,
             doc,
             outline: &outline,
+            summaries: &summaries,
         };
         for list in 0..outline.lists.len() {
             cx.check_list(list, out);
@@ -207,6 +208,10 @@ struct Cx<'a> {
     checker: &'a OutlineChecker,
     doc: &'a DocView<'a>,
     outline: &'a Outline,
+    /// Each paragraph's summary, the outline's source: the checks read the
+    /// text only where they report, since reading every heading's text is a
+    /// cache miss each in a large document.
+    summaries: &'a [std::sync::Arc<crate::outline::ParagraphMarkers>],
 }
 
 impl Cx<'_> {
@@ -271,7 +276,6 @@ impl Cx<'_> {
         let mut order_reported = false;
         for (pos, h) in items.iter().enumerate() {
             let v = h.marker.value;
-            let written = self.written(h);
             if h.marker.style != style {
                 let standard = style.format(v);
                 let previous = items[..pos]
@@ -280,7 +284,7 @@ impl Cx<'_> {
                     .find(|p| p.marker.style == style)
                     .map_or("", |p| self.written(p));
                 let vars = [
-                    ("marker", written),
+                    ("marker", self.written(h)),
                     ("previous", previous),
                     ("standard", standard.as_str()),
                 ];
@@ -291,7 +295,7 @@ impl Cx<'_> {
             if pos == 0 {
                 if v > expected && list.restart_of.is_none() {
                     let exp = style.format(expected);
-                    let vars = [("marker", written), ("expected", exp.as_str())];
+                    let vars = [("marker", self.written(h)), ("expected", exp.as_str())];
                     if let Some(f) = self.checker.finding(Check::Start, h.span(), &vars) {
                         out.push(f);
                     }
@@ -307,7 +311,7 @@ impl Cx<'_> {
                 let previous = self.written(items[at]);
                 let exp = style.format(expected);
                 let vars = [
-                    ("marker", written),
+                    ("marker", self.written(h)),
                     ("previous", previous),
                     ("expected", exp.as_str()),
                 ];
@@ -327,13 +331,13 @@ impl Cx<'_> {
             } else if v > expected {
                 let exp = style.format(expected);
                 if items[pos + 1..].iter().any(|n| n.marker.value == expected) {
-                    let vars = [("marker", written), ("expected", exp.as_str())];
+                    let vars = [("marker", self.written(h)), ("expected", exp.as_str())];
                     if let Some(f) = self.checker.finding(Check::Order, h.span(), &vars) {
                         out.push(f);
                     }
                     order_reported = true;
                 } else {
-                    let vars = [("marker", written), ("expected", exp.as_str())];
+                    let vars = [("marker", self.written(h)), ("expected", exp.as_str())];
                     if let Some(f) = self.checker.finding(Check::Skip, h.span(), &vars) {
                         let (span, numeral) = self.renumber(h, expected);
                         out.push(f.with_fix(span, numeral));
@@ -342,7 +346,7 @@ impl Cx<'_> {
                 }
             } else if !order_reported {
                 let prev = self.written(items[pos - 1]);
-                let vars = [("marker", written), ("expected", prev)];
+                let vars = [("marker", self.written(h)), ("expected", prev)];
                 if let Some(f) = self.checker.finding(Check::Order, h.span(), &vars) {
                     out.push(f);
                 }
@@ -383,10 +387,11 @@ impl Cx<'_> {
                 at_paragraph.entry(h.paragraph).or_insert(i);
             }
         }
+        let blank = |p: usize| self.summaries[p].is_whitespace();
         let has_content = |h: &Heading| {
             h.marker.shape == Shape::Lead
                 || !h.children.is_empty()
-                || (h.paragraph + 1..h.section.end).any(|p| !blank(paras[p].text))
+                || (h.paragraph + 1..h.section.end).any(|p| !blank(p))
         };
         for h in heads.iter() {
             if h.inline || h.marker.shape != Shape::Bare || !h.children.is_empty() {
@@ -395,8 +400,7 @@ impl Cx<'_> {
             if !h.marker.style.numbered() || h.marker.style == Style::Piece {
                 continue;
             }
-            let Some(next_para) = (h.paragraph + 1..paras.len()).find(|&p| !blank(paras[p].text))
-            else {
+            let Some(next_para) = (h.paragraph + 1..paras.len()).find(|&p| !blank(p)) else {
                 continue;
             };
             let Some(&g) = at_paragraph.get(&next_para) else {
@@ -431,11 +435,6 @@ impl Cx<'_> {
             }
         }
     }
-}
-
-fn blank(text: &str) -> bool {
-    text.chars()
-        .all(|c| c.is_whitespace() || c == '\0' || c == '\u{3000}')
 }
 
 #[cfg(test)]
