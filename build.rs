@@ -141,35 +141,35 @@ fn main() {
     }
     write_u64(&out.join("words.bin"), &table);
 
-    // Two-character words by each of their Han characters: for a character
-    // `c` at one end, the characters at the other end (sorted) with the
-    // word's entry, so that the word-typo rule can try every sound-alike of
-    // one character against its neighbour in a small sorted list instead of
-    // one random lookup in the large table per candidate.
+    // Two-character Han words by each of their characters: for a character
+    // `c` at one end, the other end's Han index (high 16 bits) and the word's
+    // frequency (low 16 bits, 0xFFFF for that or more), sorted, so that the
+    // word-typo rule can try every sound-alike of one character against its
+    // neighbour in a small sorted list instead of one random lookup in the
+    // large table per candidate.
     for (at, file) in [(0usize, "words2_by_first"), (1, "words2_by_last")] {
-        let mut lists: Vec<Vec<(u32, u32)>> = vec![Vec::new(); hash::HAN_SLOTS];
+        let mut lists: Vec<Vec<u32>> = vec![Vec::new(); hash::HAN_SLOTS];
         for (w, info) in &words {
             let chars: Vec<u32> = w.chars().map(|c| c as u32).collect();
             if chars.len() != 2 {
                 continue;
             }
-            let Some(ix) = hash::han_index(chars[at]) else {
+            let (Some(ix), Some(other)) =
+                (hash::han_index(chars[at]), hash::han_index(chars[1 - at]))
+            else {
                 continue;
             };
-            let entry = (1 << 30) | info.freq.min(FREQ_MAX) | (tag_id[info.tag.as_str()] << 22);
-            lists[ix].push((chars[1 - at], entry));
+            lists[ix].push((other as u32) << 16 | info.freq.min(0xFFFF));
         }
         let mut offsets = vec![0u32];
-        let mut pairs: Vec<u32> = Vec::new();
+        let mut packed: Vec<u32> = Vec::new();
         for list in &mut lists {
             list.sort_unstable();
-            for &(other, entry) in list.iter() {
-                pairs.extend([other, entry]);
-            }
-            offsets.push((pairs.len() / 2) as u32);
+            packed.extend_from_slice(list);
+            offsets.push(packed.len() as u32);
         }
         write_u32(&out.join(format!("{file}_offsets.bin")), &offsets);
-        write_u32(&out.join(format!("{file}.bin")), &pairs);
+        write_u32(&out.join(format!("{file}.bin")), &packed);
     }
 
     // Bigrams inside words: a text bigram absent here is a certain word boundary.

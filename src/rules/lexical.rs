@@ -585,12 +585,12 @@ impl Checker for WordChecker {
                 };
                 let mut seen: Vec<u32> = Vec::new();
                 lex::alikes(cs[k], |x| {
-                    let Some(e) = words.get(x) else { return };
+                    let Some(freq) = words.freq(x) else { return };
                     if seen.contains(&x) {
                         return;
                     }
                     seen.push(x);
-                    if e.freq() < self.min_freq || numeral(x) {
+                    if freq < self.min_freq || numeral(x) {
                         return;
                     }
                     let kind = lex::alike(cs[k], x);
