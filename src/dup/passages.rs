@@ -17,7 +17,7 @@ use std::ops::Range;
 use super::align::{chain, select, AlignParams, Piece, Run};
 use super::fingerprint::{fold, prints_of, ParagraphPrints, PrehashedMap, Winnow};
 use super::occurrences::{OccurrenceBuffers, Occurrences};
-use super::widen_memo::{WidenMemo, Widened};
+use super::widen_memo::{Change, WidenMemo, Widened};
 use crate::document::Paragraph;
 
 pub use super::occurrences::CANDIDATES;
@@ -195,6 +195,7 @@ pub fn find_passages_with(
         params,
         &mut OccurrenceBuffers::default(),
         &mut WidenMemo::default(),
+        Change::all(stream.chars.len()),
     )
 }
 
@@ -235,6 +236,7 @@ pub fn find_passages_from<N: std::ops::Deref<Target = ParagraphNorm>>(
         text,
         paragraphs,
         norms,
+        None,
         params,
         &mut PassageScratch::default(),
     )
@@ -247,6 +249,12 @@ pub fn find_passages_from<N: std::ops::Deref<Target = ParagraphNorm>>(
 #[derive(Default)]
 pub struct PassageScratch {
     stream: Stream,
+    /// The keys of the paragraphs `stream` was built from, when the caller
+    /// gave them: the next search splices in only the paragraphs between
+    /// the equal keys at both ends.
+    keys: Vec<u64>,
+    /// The length of the text `stream` was built from.
+    text_len: usize,
     occurrences: OccurrenceBuffers,
     widened: WidenMemo,
 }
@@ -258,36 +266,127 @@ impl PassageScratch {
     }
 }
 
-/// [`find_passages_from`], with buffers kept in `scratch`.
+/// [`find_passages_from`], with buffers kept in `scratch`. With `keys` (a hash
+/// of each paragraph's text, as the language server has them), the stream of
+/// the last search is reused: only the paragraphs between the unchanged ones
+/// at both ends are spliced in, and the stretch the edit changed is found by
+/// comparing those alone.
 pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
     text: &str,
     paragraphs: &[Paragraph<'_>],
     norms: &[N],
+    keys: Option<&[u64]>,
     params: &PassageParams,
     scratch: &mut PassageScratch,
 ) -> Vec<Passage> {
     assert_eq!(paragraphs.len(), norms.len(), "one reduction per paragraph");
-    let stream = &mut scratch.stream;
-    // The last stream is kept to find what the edit since changed.
-    std::mem::swap(&mut stream.chars, &mut scratch.widened.last_chars);
-    stream.chars.clear();
-    stream.at.clear();
-    stream.para_base.clear();
+    let change = match keys {
+        Some(keys) if scratch.keys.len() == scratch.stream.para_base.len() => {
+            assert_eq!(keys.len(), paragraphs.len(), "one key per paragraph");
+            let (head, tail) = crate::rules::memo::common_ends(&scratch.keys, keys);
+            let change = splice_stream(scratch, text.len(), paragraphs, norms, head, tail);
+            scratch.keys.clear();
+            scratch.keys.extend_from_slice(keys);
+            change
+        }
+        _ => {
+            let old = std::mem::take(&mut scratch.stream.chars);
+            rebuild_stream(&mut scratch.stream, paragraphs, norms);
+            scratch.keys.clear();
+            scratch.keys.extend_from_slice(keys.unwrap_or_default());
+            Change::between(&old, &scratch.stream.chars)
+        }
+    };
+    scratch.text_len = text.len();
+    let prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
+    passages_in(
+        text,
+        &scratch.stream,
+        &prints,
+        params,
+        &mut scratch.occurrences,
+        &mut scratch.widened,
+        change,
+    )
+}
+
+/// Appends paragraphs' normalised characters, their absolute offsets and
+/// their first indices to `stream`.
+fn push_paragraphs<N: std::ops::Deref<Target = ParagraphNorm>>(
+    stream: &mut Stream,
+    paragraphs: &[Paragraph<'_>],
+    norms: &[N],
+) {
     for (para, norm) in paragraphs.iter().zip(norms) {
         stream.para_base.push(stream.chars.len() as u32);
         stream.chars.extend_from_slice(&norm.chars);
         let base = para.start as u32;
         stream.at.extend(norm.at.iter().map(|&a| base + a));
     }
-    let prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
-    passages_in(
-        text,
-        stream,
-        &prints,
-        params,
-        &mut scratch.occurrences,
-        &mut scratch.widened,
-    )
+}
+
+fn rebuild_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
+    stream: &mut Stream,
+    paragraphs: &[Paragraph<'_>],
+    norms: &[N],
+) {
+    stream.chars.clear();
+    stream.at.clear();
+    stream.para_base.clear();
+    push_paragraphs(stream, paragraphs, norms);
+}
+
+/// Replaces the paragraphs of the last stream between its first `head` and
+/// last `tail` ones (equal to this document's, by key) with this document's,
+/// shifting what follows; returns the stretch of the stream that changed.
+fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
+    scratch: &mut PassageScratch,
+    text_len: usize,
+    paragraphs: &[Paragraph<'_>],
+    norms: &[N],
+    head: usize,
+    tail: usize,
+) -> Change {
+    let stream = &mut scratch.stream;
+    let (old_n, new_n) = (stream.para_base.len(), paragraphs.len());
+    let old_len = stream.chars.len();
+    let start = stream.para_base.get(head).map_or(old_len, |&b| b as usize);
+    let old_end = if tail == 0 {
+        old_len
+    } else {
+        stream.para_base[old_n - tail] as usize
+    };
+    let mut middle = Stream::default();
+    push_paragraphs(
+        &mut middle,
+        &paragraphs[head..new_n - tail],
+        &norms[head..new_n - tail],
+    );
+    // Where the old and the new middle agree, at both ends.
+    let old_middle = &stream.chars[start..old_end];
+    let same_head = agreeing_prefix(old_middle, &middle.chars);
+    let same_tail = agreeing_suffix(&old_middle[same_head..], &middle.chars[same_head..]);
+    let change = Change {
+        start: (start + same_head) as u32,
+        old_end: (old_end - same_tail) as u32,
+        new_end: (start + middle.chars.len() - same_tail) as u32,
+    };
+    // The text after the middle moved by this many bytes, its characters by
+    // this many places.
+    let byte_shift = text_len as i64 - scratch.text_len as i64;
+    let char_shift = middle.chars.len() as i64 - (old_end - start) as i64;
+    let new_end = start + middle.chars.len();
+    stream.chars.splice(start..old_end, middle.chars);
+    stream.at.splice(start..old_end, middle.at);
+    for at in &mut stream.at[new_end..] {
+        *at = (*at as i64 + byte_shift) as u32;
+    }
+    let bases = middle.para_base.iter().map(|&b| b + start as u32);
+    stream.para_base.splice(head..old_n - tail, bases);
+    for base in &mut stream.para_base[new_n - tail..] {
+        *base = (*base as i64 + char_shift) as u32;
+    }
+    change
 }
 
 fn passages_in(
@@ -297,6 +396,7 @@ fn passages_in(
     params: &PassageParams,
     buffers: &mut OccurrenceBuffers,
     memo: &mut WidenMemo,
+    change: Change,
 ) -> Vec<Passage> {
     let align = params.align(true);
     let mut pieces = pieces(stream, prints, Winnow::DOCUMENT.k, align.min_chars, buffers);
@@ -307,7 +407,7 @@ fn passages_in(
     // pool. After an edit only a few are left, and waking the pool for them
     // cost more than it saved. Snapping to paragraph ends is not remembered:
     // it depends on where the paragraphs start, and is cheap.
-    memo.begin(&stream.chars, params.similarity);
+    memo.begin(change, params.similarity);
     let mut widened: Vec<(usize, Widened, bool)> = Vec::with_capacity(runs.len());
     let mut missing: Vec<usize> = Vec::new();
     for (i, run) in runs.iter().enumerate() {
@@ -811,8 +911,12 @@ mod tests {
         let paras = paragraphs(text);
         let norms: Vec<ParagraphNorm> = paras.iter().map(|p| ParagraphNorm::new(p.text)).collect();
         let norm_refs: Vec<&ParagraphNorm> = norms.iter().collect();
+        let keys: Vec<u64> = paras
+            .iter()
+            .map(|p| crate::rules::memo::hash_text(p.text))
+            .collect();
         let params = PassageParams::default();
-        let kept = find_passages_reusing(text, &paras, &norm_refs, &params, scratch);
+        let kept = find_passages_reusing(text, &paras, &norm_refs, Some(&keys), &params, scratch);
         (kept, find(text))
     }
 
@@ -863,6 +967,15 @@ mod tests {
                 text.replace_range(a..b, with);
                 let (kept, fresh) = both(&text, &mut scratch);
                 proptest::prop_assert_eq!(kept, fresh);
+                // The spliced stream is the one a rebuild makes.
+                let paras = paragraphs(&text);
+                let norms: Vec<ParagraphNorm> =
+                    paras.iter().map(|p| ParagraphNorm::new(p.text)).collect();
+                let mut rebuilt = Stream::default();
+                rebuild_stream(&mut rebuilt, &paras, &norms.iter().collect::<Vec<_>>());
+                proptest::prop_assert_eq!(&scratch.stream.chars, &rebuilt.chars);
+                proptest::prop_assert_eq!(&scratch.stream.at, &rebuilt.at);
+                proptest::prop_assert_eq!(&scratch.stream.para_base, &rebuilt.para_base);
             }
         }
     }

@@ -5,8 +5,8 @@
 //! past the run's ends, often for thousands of characters when a text repeats
 //! long passages; on every keystroke in the language server that walk was the
 //! largest part of the duplicate search. An edit changes one stretch of the
-//! normalised stream, found by comparing it with the last one, and a run whose
-//! widening read nothing there widens exactly as before, shifted.
+//! normalised stream (the caller finds it, comparing the streams), and a run
+//! whose widening read nothing there widens exactly as before, shifted.
 
 use rustc_hash::FxHashMap;
 
@@ -25,15 +25,15 @@ pub(crate) struct Widened {
 /// The stretch an edit changed: `[start, old_end)` of the last stream became
 /// `[start, new_end)` of this one.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Change {
-    start: u32,
-    old_end: u32,
-    new_end: u32,
+pub(crate) struct Change {
+    pub start: u32,
+    pub old_end: u32,
+    pub new_end: u32,
 }
 
 impl Change {
     /// Compares the streams of two searches.
-    fn between(old: &[u32], new: &[u32]) -> Change {
+    pub fn between(old: &[u32], new: &[u32]) -> Change {
         let prefix = agreeing_prefix(old, new);
         // The common ends may not overlap (a character inserted beside an
         // equal one).
@@ -42,6 +42,15 @@ impl Change {
             start: prefix as u32,
             old_end: (old.len() - suffix) as u32,
             new_end: (new.len() - suffix) as u32,
+        }
+    }
+
+    /// A search with nothing to remember: all of a stream of `len` is new.
+    pub fn all(len: usize) -> Change {
+        Change {
+            start: 0,
+            old_end: 0,
+            new_end: len as u32,
         }
     }
 
@@ -72,11 +81,9 @@ impl Change {
     }
 }
 
-/// The widenings of the last search, and its stream to compare the next with.
+/// The widenings of the last search.
 #[derive(Default)]
 pub(crate) struct WidenMemo {
-    /// The last search's stream (swapped with the search's buffer).
-    pub last_chars: Vec<u32>,
     similarity: Option<u64>,
     entries: FxHashMap<Run, Widened>,
     change: Option<Change>,
@@ -85,13 +92,14 @@ pub(crate) struct WidenMemo {
 }
 
 impl WidenMemo {
-    /// Starts a search of `chars` (the new stream) with this similarity.
-    pub fn begin(&mut self, chars: &[u32], similarity: f64) {
+    /// Starts a search with this similarity, of a stream that differs from
+    /// the last search's by `change`.
+    pub fn begin(&mut self, change: Change, similarity: f64) {
         if self.similarity != Some(similarity.to_bits()) {
             self.entries.clear();
             self.similarity = Some(similarity.to_bits());
         }
-        self.change = (!self.entries.is_empty()).then(|| Change::between(&self.last_chars, chars));
+        self.change = Some(change);
     }
 
     /// The widening of `run` (new coordinates) if the last search did it and

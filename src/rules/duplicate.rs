@@ -235,9 +235,14 @@ impl Checker for DuplicateChecker {
         let Some(rule) = &self.passage else { return };
         let norms = self.norms.map(doc, |t| Arc::new(ParagraphNorm::new(t)));
         let passages = match self.scratch.try_lock() {
-            Ok(mut scratch) => {
-                find_passages_reusing(doc.text, doc.paragraphs, &norms, &rule.params, &mut scratch)
-            }
+            Ok(mut scratch) => find_passages_reusing(
+                doc.text,
+                doc.paragraphs,
+                &norms,
+                doc.keys,
+                &rule.params,
+                &mut scratch,
+            ),
             Err(_) => find_passages_from(doc.text, doc.paragraphs, &norms, &rule.params),
         };
         for p in passages {
