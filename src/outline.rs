@@ -171,8 +171,9 @@ pub struct Marker {
     /// The number inside it.
     pub number: Range<usize>,
     pub form: Form,
-    /// The standard spelling of this marker (equal to the text when `Standard`).
-    pub standard: String,
+    /// The standard spelling of this marker (equal to the text when
+    /// `Standard`), shared: the outline copies every marker on every edit.
+    pub standard: std::sync::Arc<str>,
     /// `1、` — non-standard, but a convention many offices keep; the form rule
     /// lets projects accept it.
     pub arabic_dunhao: bool,
@@ -541,7 +542,7 @@ fn finish(
     Marker {
         style,
         value,
-        standard: standard.unwrap_or_else(|| text[span.clone()].to_owned()),
+        standard: standard.map_or_else(|| text[span.clone()].into(), Into::into),
         arabic_dunhao: false,
         span,
         number,

@@ -8,7 +8,13 @@ fn marker(text: &str) -> Marker {
 /// (style, value, form, marker text, standard spelling)
 fn summary(text: &str) -> (Style, u32, Form, &str, String) {
     let m = marker(text);
-    (m.style, m.value, m.form, &text[m.span.clone()], m.standard)
+    (
+        m.style,
+        m.value,
+        m.form,
+        &text[m.span.clone()],
+        m.standard.to_string(),
+    )
 }
 
 fn title(text: &str) -> &str {

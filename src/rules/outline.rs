@@ -143,15 +143,15 @@ impl OutlineChecker {
                 if m.arabic_dunhao && self.accept_arabic_dunhao {
                     return;
                 }
-                let vars = [("marker", written), ("standard", m.standard.as_str())];
+                let vars = [("marker", written), ("standard", &*m.standard)];
                 if let Some(f) = self.finding(Check::Form, m.span.clone(), &vars) {
-                    out.push(f.with_replacement(m.standard.clone()));
+                    out.push(f.with_replacement(m.standard.to_string()));
                 }
             }
             Form::Unclosed => {
-                let vars = [("marker", written), ("standard", m.standard.as_str())];
+                let vars = [("marker", written), ("standard", &*m.standard)];
                 if let Some(f) = self.finding(Check::Bracket, m.span.clone(), &vars) {
-                    out.push(f.with_replacement(m.standard.clone()));
+                    out.push(f.with_replacement(m.standard.to_string()));
                 }
             }
         }
