@@ -13,7 +13,7 @@
 //! markers: every recogniser demands the delimiter a marker has and vetoes the
 //! contexts where the same characters are ordinary words.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -1285,8 +1285,8 @@ pub fn build_outline_from(
     let mut b = Builder {
         out: Outline::default(),
         stack: Vec::new(),
-        closed_under: HashMap::new(),
-        by_style: HashMap::new(),
+        closed_under: HashMap::default(),
+        by_style: HashMap::default(),
         nesting_lists: Vec::new(),
         piece_list: None,
     };

@@ -6,7 +6,7 @@
 //! Marker forms (`form`, `bracket`) depend on one paragraph and run per
 //! paragraph; everything about sequences and nesting runs per document.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use super::{Checker, DocView};
@@ -62,7 +62,7 @@ pub struct OutlineChecker {
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
     let mut errors = Vec::new();
-    let mut rules = HashMap::new();
+    let mut rules = HashMap::default();
     let mut accept_arabic_dunhao = false;
     for spec in specs {
         let name = match spec.param::<String>("check") {
@@ -381,7 +381,7 @@ impl Cx<'_> {
         }
         let heads = &self.outline.headings;
         let paras = self.doc.paragraphs;
-        let mut at_paragraph: HashMap<usize, usize> = HashMap::new();
+        let mut at_paragraph: HashMap<usize, usize> = HashMap::default();
         for (i, h) in heads.iter().enumerate() {
             if !h.inline {
                 at_paragraph.entry(h.paragraph).or_insert(i);
