@@ -23,7 +23,7 @@ use crate::document::Paragraph;
 pub use super::occurrences::CANDIDATES;
 
 /// Detector settings.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PassageParams {
     /// Shortest passage reported, in characters (letters, digits and CJK
     /// characters; punctuation and spaces are not counted).
@@ -255,6 +255,13 @@ pub struct PassageScratch {
     keys: Vec<u64>,
     /// The length of the text `stream` was built from.
     text_len: usize,
+    /// The runs the last search selected, with its settings: a function of
+    /// the stream's characters and paragraph starts alone, so an edit that
+    /// changed neither (punctuation typed, which normalisation drops) reuses
+    /// them and only maps them to the text again.
+    selected: Option<(PassageParams, Vec<Run>)>,
+    /// Whether the last search reused `selected`, for tests.
+    selection_reused: bool,
     occurrences: OccurrenceBuffers,
     widened: WidenMemo,
 }
@@ -263,6 +270,12 @@ impl PassageScratch {
     /// How many runs the last search widened from memory, for tests.
     pub fn widenings_reused(&self) -> usize {
         self.widened.hits
+    }
+
+    /// Whether the last search found the stream unchanged and reused the
+    /// runs selected before, for tests.
+    pub fn selection_reused(&self) -> bool {
+        self.selection_reused
     }
 }
 
@@ -280,34 +293,47 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
     scratch: &mut PassageScratch,
 ) -> Vec<Passage> {
     assert_eq!(paragraphs.len(), norms.len(), "one reduction per paragraph");
-    let change = match keys {
+    let (change, same_paragraphs) = match keys {
         Some(keys) if scratch.keys.len() == scratch.stream.para_base.len() => {
             assert_eq!(keys.len(), paragraphs.len(), "one key per paragraph");
             let (head, tail) = crate::rules::memo::common_ends(&scratch.keys, keys);
-            let change = splice_stream(scratch, text.len(), paragraphs, norms, head, tail);
+            let spliced = splice_stream(scratch, text.len(), paragraphs, norms, head, tail);
             scratch.keys.clear();
             scratch.keys.extend_from_slice(keys);
-            change
+            spliced
         }
         _ => {
             let old = std::mem::take(&mut scratch.stream.chars);
             rebuild_stream(&mut scratch.stream, paragraphs, norms);
             scratch.keys.clear();
             scratch.keys.extend_from_slice(keys.unwrap_or_default());
-            Change::between(&old, &scratch.stream.chars)
+            (Change::between(&old, &scratch.stream.chars), false)
         }
     };
     scratch.text_len = text.len();
-    let prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
-    passages_in(
-        text,
-        &scratch.stream,
-        &prints,
-        params,
-        &mut scratch.occurrences,
-        &mut scratch.widened,
-        change,
-    )
+    let unchanged = same_paragraphs && change.is_empty();
+    scratch.selection_reused = unchanged
+        && scratch
+            .selected
+            .as_ref()
+            .is_some_and(|(last, _)| last == params);
+    let runs = match &scratch.selected {
+        Some((last, runs)) if unchanged && last == params => runs.clone(),
+        _ => {
+            let prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
+            let runs = selected_runs(
+                &scratch.stream,
+                &prints,
+                params,
+                &mut scratch.occurrences,
+                &mut scratch.widened,
+                change,
+            );
+            scratch.selected = Some((*params, runs.clone()));
+            runs
+        }
+    };
+    passages_of(text, &scratch.stream, &runs)
 }
 
 /// Appends paragraphs' normalised characters, their absolute offsets and
@@ -338,7 +364,8 @@ fn rebuild_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
 
 /// Replaces the paragraphs of the last stream between its first `head` and
 /// last `tail` ones (equal to this document's, by key) with this document's,
-/// shifting what follows; returns the stretch of the stream that changed.
+/// shifting what follows; returns the stretch of the stream that changed, and
+/// whether every paragraph still starts where it did in the stream.
 fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
     scratch: &mut PassageScratch,
     text_len: usize,
@@ -346,7 +373,7 @@ fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
     norms: &[N],
     head: usize,
     tail: usize,
-) -> Change {
+) -> (Change, bool) {
     let stream = &mut scratch.stream;
     let (old_n, new_n) = (stream.para_base.len(), paragraphs.len());
     let old_len = stream.chars.len();
@@ -382,11 +409,15 @@ fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
         *at = (*at as i64 + byte_shift) as u32;
     }
     let bases = middle.para_base.iter().map(|&b| b + start as u32);
+    let same_paragraphs = old_n == new_n
+        && bases
+            .clone()
+            .eq(stream.para_base[head..old_n - tail].iter().copied());
     stream.para_base.splice(head..old_n - tail, bases);
     for base in &mut stream.para_base[new_n - tail..] {
         *base = (*base as i64 + char_shift) as u32;
     }
-    change
+    (change, same_paragraphs)
 }
 
 fn passages_in(
@@ -398,6 +429,20 @@ fn passages_in(
     memo: &mut WidenMemo,
     change: Change,
 ) -> Vec<Passage> {
+    let runs = selected_runs(stream, prints, params, buffers, memo, change);
+    passages_of(text, stream, &runs)
+}
+
+/// The runs reported, in stream coordinates: a function of the stream's
+/// characters and paragraph starts, the fingerprints and the settings.
+fn selected_runs(
+    stream: &Stream,
+    prints: &[&ParagraphPrints],
+    params: &PassageParams,
+    buffers: &mut OccurrenceBuffers,
+    memo: &mut WidenMemo,
+    change: Change,
+) -> Vec<Run> {
     let align = params.align(true);
     let mut pieces = pieces(stream, prints, Winnow::DOCUMENT.k, align.min_chars, buffers);
     let mut runs = chain(&mut pieces, &align);
@@ -436,7 +481,10 @@ fn passages_in(
         runs[i] = w.run;
         snap_to_paragraphs(stream, &mut runs[i]);
     }
-    let runs = select(runs, &align, Run::similarity);
+    select(runs, &align, Run::similarity)
+}
+
+fn passages_of(text: &str, stream: &Stream, runs: &[Run]) -> Vec<Passage> {
     runs.iter()
         .map(|r| to_passage(text, stream, r))
         .filter(|p| !headings_only(&text[p.later.clone()]))
@@ -942,6 +990,32 @@ mod tests {
         let (kept, fresh) = both(&edited, &mut scratch);
         assert_eq!(kept, fresh);
         assert!(scratch.widenings_reused() > 0);
+    }
+
+    #[test]
+    fn punctuation_typed_reuses_the_selection_and_equals_a_fresh_search() {
+        let text = copies_with_edits();
+        let mut scratch = PassageScratch::default();
+        both(&text, &mut scratch);
+        assert!(!scratch.selection_reused());
+        // A comma changes no normalised character: the runs stay, mapped to
+        // the shifted text again.
+        let at = text.find("得到").unwrap();
+        let edited = format!("{}，{}", &text[..at], &text[at..]);
+        let (kept, fresh) = both(&edited, &mut scratch);
+        assert!(scratch.selection_reused());
+        assert_eq!(kept, fresh);
+        assert!(!kept.is_empty());
+        // A line break moves paragraph starts: searched again.
+        let edited = format!("{}\n{}", &edited[..at], &edited[at..]);
+        let (kept, fresh) = both(&edited, &mut scratch);
+        assert!(!scratch.selection_reused());
+        assert_eq!(kept, fresh);
+        // A character: searched again.
+        let edited = format!("{}的{}", &edited[..at], &edited[at..]);
+        let (kept, fresh) = both(&edited, &mut scratch);
+        assert!(!scratch.selection_reused());
+        assert_eq!(kept, fresh);
     }
 
     proptest::proptest! {

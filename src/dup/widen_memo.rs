@@ -54,6 +54,11 @@ impl Change {
         }
     }
 
+    /// Whether the two streams are equal.
+    pub fn is_empty(&self) -> bool {
+        self.start == self.old_end && self.start == self.new_end
+    }
+
     /// A position of the new stream in the old one, outside the change.
     fn old_position(&self, at: u32) -> Option<u32> {
         if at < self.start {
