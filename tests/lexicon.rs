@@ -107,6 +107,35 @@ fn hits(rules: &RuleSet, rule: &str, text: &str) -> Vec<String> {
 }
 
 #[test]
+fn word_slips_are_not_sought_where_nothing_segments() {
+    let rules = without_curated();
+    // A slip in ordinary prose is found.
+    assert_eq!(
+        hits(
+            &rules,
+            "typo.word",
+            "我们要认真研究，做好部暑，确保各项工作落到实处。"
+        ),
+        ["部暑→我们要认真研究，做好部署，确保各项工作落到实处。"]
+    );
+    // Garbled text (a real text's characters shifted in the code table),
+    // classical Chinese and a list of names fall apart into single characters
+    // nearly everywhere: a frequent word one character away proves nothing
+    // there (the first gave 史笧 → 史册 before the rule learnt this).
+    for silent in [
+        "躣蘙緺畉史笧锐稵碤昇僀鬥",
+        "学而时习之不亦说乎有朋自远方来不亦乐乎人不知而不愠不亦君子乎",
+        "出席会议的有赵晓磊孙振邦钱玉琴周佩珊吴越峰郑铁凡冯耀祖陈琳琅褚卫东卫霁月",
+    ] {
+        assert_eq!(
+            hits(&rules, "typo.word", silent),
+            Vec::<String>::new(),
+            "{silent}"
+        );
+    }
+}
+
+#[test]
 fn de_complement_fixes_and_silences() {
     let r = RuleSet::builtin();
     let rule = "usage.de-complement";
