@@ -188,15 +188,15 @@ pub fn find_passages_with(
             computed.iter().collect()
         }
     };
-    passages_in(
-        text,
+    let runs = selected_runs(
         &stream,
         &prints,
         params,
         &mut OccurrenceBuffers::default(),
         &mut WidenMemo::default(),
         Change::all(stream.chars.len()),
-    )
+    );
+    passages_of(text, &stream, &runs)
 }
 
 /// One paragraph reduced for the passage detector: its normalised characters,
@@ -302,23 +302,24 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
             scratch.keys.extend_from_slice(keys);
             spliced
         }
+        // A new document (or one without keys, as `check` gives them): all
+        // of its stream counts as changed, and nothing is remembered across.
         _ => {
-            let old = std::mem::take(&mut scratch.stream.chars);
             rebuild_stream(&mut scratch.stream, paragraphs, norms);
             scratch.keys.clear();
             scratch.keys.extend_from_slice(keys.unwrap_or_default());
-            (Change::between(&old, &scratch.stream.chars), false)
+            (Change::all(scratch.stream.chars.len()), false)
         }
     };
     scratch.text_len = text.len();
-    let unchanged = same_paragraphs && change.is_empty();
-    scratch.selection_reused = unchanged
+    scratch.selection_reused = same_paragraphs
+        && change.is_empty()
         && scratch
             .selected
             .as_ref()
             .is_some_and(|(last, _)| last == params);
     let runs = match &scratch.selected {
-        Some((last, runs)) if unchanged && last == params => runs.clone(),
+        Some((_, runs)) if scratch.selection_reused => runs.clone(),
         _ => {
             let prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
             let runs = selected_runs(
@@ -389,15 +390,8 @@ fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
         &paragraphs[head..new_n - tail],
         &norms[head..new_n - tail],
     );
-    // Where the old and the new middle agree, at both ends.
-    let old_middle = &stream.chars[start..old_end];
-    let same_head = agreeing_prefix(old_middle, &middle.chars);
-    let same_tail = agreeing_suffix(&old_middle[same_head..], &middle.chars[same_head..]);
-    let change = Change {
-        start: (start + same_head) as u32,
-        old_end: (old_end - same_tail) as u32,
-        new_end: (start + middle.chars.len() - same_tail) as u32,
-    };
+    // The edit changed the stream only between the unchanged paragraphs.
+    let change = Change::between(&stream.chars[start..old_end], &middle.chars).after(start);
     // The text after the middle moved by this many bytes, its characters by
     // this many places.
     let byte_shift = text_len as i64 - scratch.text_len as i64;
@@ -418,19 +412,6 @@ fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
         *base = (*base as i64 + char_shift) as u32;
     }
     (change, same_paragraphs)
-}
-
-fn passages_in(
-    text: &str,
-    stream: &Stream,
-    prints: &[&ParagraphPrints],
-    params: &PassageParams,
-    buffers: &mut OccurrenceBuffers,
-    memo: &mut WidenMemo,
-    change: Change,
-) -> Vec<Passage> {
-    let runs = selected_runs(stream, prints, params, buffers, memo, change);
-    passages_of(text, stream, &runs)
 }
 
 /// The runs reported, in stream coordinates: a function of the stream's

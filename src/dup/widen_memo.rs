@@ -45,6 +45,17 @@ impl Change {
         }
     }
 
+    /// The same change in streams that have `offset` equal characters
+    /// before the compared ones.
+    pub fn after(self, offset: usize) -> Change {
+        let offset = offset as u32;
+        Change {
+            start: self.start + offset,
+            old_end: self.old_end + offset,
+            new_end: self.new_end + offset,
+        }
+    }
+
     /// A search with nothing to remember: all of a stream of `len` is new.
     pub fn all(len: usize) -> Change {
         Change {
@@ -159,5 +170,8 @@ mod tests {
         assert_eq!(c.shift_of((4, 5)), Some(1));
         assert_eq!(c.shift_of((3, 5)), None);
         assert_eq!(c.shift_of((2, 4)), None);
+        // Seen from a stream with ten more equal characters in front.
+        let c = c.after(10);
+        assert_eq!((c.start, c.old_end, c.new_end), (13, 13, 14));
     }
 }
