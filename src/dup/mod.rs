@@ -19,13 +19,14 @@ pub mod cross;
 pub mod fingerprint;
 mod occurrences;
 pub mod passages;
+mod print_index;
 pub mod repeat;
 mod widen_memo;
 
 pub use cross::{CrossFileIndex, FilePrints, Shared};
 pub use fingerprint::{paragraph_prints, Fingerprint, ParagraphPrints, Winnow};
 pub use passages::{
-    find_passages, find_passages_from, find_passages_reusing, find_passages_with, ParagraphNorm,
-    Passage, PassageParams, PassageScratch,
+    find_passages, find_passages_from, find_passages_reusing, ParagraphNorm, Passage,
+    PassageParams, PassageScratch,
 };
 pub use repeat::{find_repeats, find_repeats_in, Repeat};

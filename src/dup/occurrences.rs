@@ -123,7 +123,7 @@ impl<'b> Occurrences<'b> {
 }
 
 #[inline]
-fn prefetch<T>(at: &T) {
+pub(crate) fn prefetch<T>(at: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
     unsafe {
@@ -133,6 +133,22 @@ fn prefetch<T>(at: &T) {
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = at;
+}
+
+/// Fingerprints in stream order with the first [`CANDIDATES`] earlier
+/// occurrences of their hash, as the passage search pairs them.
+pub(crate) trait Earlier {
+    /// The next fingerprint, its position and its earlier occurrences. It may
+    /// skip fingerprints before stream position `from` (which never
+    /// decreases), which the caller does not pair.
+    fn next_from(&mut self, from: u32) -> Option<(u32, &[u32])>;
+}
+
+impl Earlier for Occurrences<'_> {
+    fn next_from(&mut self, _from: u32) -> Option<(u32, &[u32])> {
+        // Every fingerprint must be recorded for the later ones.
+        self.next()
+    }
 }
 
 /// Which fingerprint hashes may occur more than once in the document.
@@ -211,7 +227,7 @@ mod tests {
                 para_base.push(base);
                 base += p.len;
             }
-            let stream = Stream { chars: Vec::new(), at: Vec::new(), para_base };
+            let stream = Stream { chars: Vec::new(), para_base };
             let refs: Vec<&ParagraphPrints> = prints.iter().collect();
             // Buffers kept from an unrelated search must not leak into this one.
             let mut buffers = OccurrenceBuffers::default();

@@ -16,7 +16,8 @@ use std::ops::Range;
 
 use super::align::{chain, select, AlignParams, Piece, Run};
 use super::fingerprint::{fold, prints_of, ParagraphPrints, PrehashedMap, Winnow};
-use super::occurrences::{OccurrenceBuffers, Occurrences};
+use super::occurrences::{Earlier, OccurrenceBuffers, Occurrences};
+use super::print_index::PrintIndex;
 use super::widen_memo::{Change, WidenMemo, Widened};
 use crate::document::Paragraph;
 
@@ -77,48 +78,35 @@ pub struct Passage {
 #[derive(Default)]
 pub(crate) struct Stream {
     pub chars: Vec<u32>,
-    /// Absolute byte offset of each character.
-    pub at: Vec<u32>,
     /// Index in `chars` where each paragraph starts.
     pub para_base: Vec<u32>,
 }
 
-impl Stream {
-    pub fn new(paragraphs: &[Paragraph<'_>]) -> Stream {
-        let bytes: usize = paragraphs.iter().map(|p| p.text.len()).sum();
-        let mut chars = Vec::with_capacity(bytes / 3 + 1);
-        let mut at = Vec::with_capacity(bytes / 3 + 1);
-        let mut para_base = Vec::with_capacity(paragraphs.len());
-        for para in paragraphs {
-            para_base.push(chars.len() as u32);
-            let base = para.start as u32;
-            for (i, c) in para.text.char_indices() {
-                if let Some(ch) = fold(c) {
-                    chars.push(ch);
-                    at.push(base + i as u32);
-                }
-            }
-        }
-        Stream {
-            chars,
-            at,
-            para_base,
-        }
-    }
+/// Where the stream's characters are in the text: the paragraphs and their
+/// reductions the stream was built from. (Not an offset per character in the
+/// stream, which every edit would have to shift.)
+struct Located<'a, N> {
+    text: &'a str,
+    paragraphs: &'a [Paragraph<'a>],
+    norms: &'a [N],
+}
 
-    fn para_chars(&self, i: usize) -> &[u32] {
-        let end = self
-            .para_base
-            .get(i + 1)
-            .map_or(self.chars.len(), |&e| e as usize);
-        &self.chars[self.para_base[i] as usize..end]
+impl<N: std::ops::Deref<Target = ParagraphNorm>> Located<'_, N> {
+    /// Byte offset in the text of stream character `i`.
+    fn byte_at(&self, stream: &Stream, i: u32) -> usize {
+        // The last paragraph starting at or before `i` holds it (an empty one
+        // starts where the next does).
+        let para = stream.para_base.partition_point(|&b| b <= i) - 1;
+        let within = (i - stream.para_base[para]) as usize;
+        self.paragraphs[para].start + self.norms[para].at[within] as usize
     }
 
     /// Byte range of normalised characters `from..to`, widened over opening
     /// punctuation before it and closing punctuation that ends the copy (a
     /// sentence's 。 or a closing quote).
-    pub fn byte_range(&self, text: &str, from: u32, to: u32) -> Range<usize> {
-        let mut start = self.at[from as usize] as usize;
+    fn byte_range(&self, stream: &Stream, from: u32, to: u32) -> Range<usize> {
+        let text = self.text;
+        let mut start = self.byte_at(stream, from);
         for c in text[..start].chars().rev() {
             if matches!(c, '“' | '‘' | '（' | '《' | '「' | '『' | '【' | '(' | '"') {
                 start -= c.len_utf8();
@@ -126,7 +114,7 @@ impl Stream {
                 break;
             }
         }
-        let last = self.at[to as usize - 1] as usize;
+        let last = self.byte_at(stream, to - 1);
         let mut end = last + text[last..].chars().next().map_or(0, char::len_utf8);
         for c in text[end..].chars() {
             if matches!(
@@ -164,39 +152,12 @@ pub fn find_passages(
     paragraphs: &[Paragraph<'_>],
     params: &PassageParams,
 ) -> Vec<Passage> {
-    find_passages_with(text, paragraphs, None, params)
-}
-
-/// Same, reusing per-paragraph fingerprints computed (and cached) by the caller
-/// with [`paragraph_prints`](super::paragraph_prints) and [`Winnow::DOCUMENT`],
-/// one entry per paragraph.
-pub fn find_passages_with(
-    text: &str,
-    paragraphs: &[Paragraph<'_>],
-    prints: Option<&[ParagraphPrints]>,
-    params: &PassageParams,
-) -> Vec<Passage> {
-    let stream = Stream::new(paragraphs);
-    let winnow = Winnow::DOCUMENT;
-    let computed;
-    let prints: Vec<&ParagraphPrints> = match prints {
-        Some(p) if p.len() == paragraphs.len() => p.iter().collect(),
-        _ => {
-            computed = (0..paragraphs.len())
-                .map(|i| prints_of(stream.para_chars(i), winnow))
-                .collect::<Vec<_>>();
-            computed.iter().collect()
-        }
-    };
-    let runs = selected_runs(
-        &stream,
-        &prints,
-        params,
-        &mut OccurrenceBuffers::default(),
-        &mut WidenMemo::default(),
-        Change::all(stream.chars.len()),
-    );
-    passages_of(text, &stream, &runs)
+    let norms: Vec<ParagraphNorm> = paragraphs
+        .iter()
+        .map(|p| ParagraphNorm::new(p.text))
+        .collect();
+    let norms: Vec<&ParagraphNorm> = norms.iter().collect();
+    find_passages_from(text, paragraphs, &norms, params)
 }
 
 /// One paragraph reduced for the passage detector: its normalised characters,
@@ -253,8 +214,6 @@ pub struct PassageScratch {
     /// gave them: the next search splices in only the paragraphs between
     /// the equal keys at both ends.
     keys: Vec<u64>,
-    /// The length of the text `stream` was built from.
-    text_len: usize,
     /// The runs the last search selected, with its settings: a function of
     /// the stream's characters and paragraph starts alone, so an edit that
     /// changed neither (punctuation typed, which normalisation drops) reuses
@@ -263,6 +222,9 @@ pub struct PassageScratch {
     /// Whether the last search reused `selected`, for tests.
     selection_reused: bool,
     occurrences: OccurrenceBuffers,
+    /// With keys: every fingerprint's occurrences, updated from the spliced
+    /// paragraphs (the occurrence table is then not used).
+    index: Option<PrintIndex>,
     widened: WidenMemo,
 }
 
@@ -293,11 +255,18 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
     scratch: &mut PassageScratch,
 ) -> Vec<Passage> {
     assert_eq!(paragraphs.len(), norms.len(), "one reduction per paragraph");
+    let all_prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
     let (change, same_paragraphs) = match keys {
-        Some(keys) if scratch.keys.len() == scratch.stream.para_base.len() => {
+        Some(keys)
+            if scratch.keys.len() == scratch.stream.para_base.len() && scratch.index.is_some() =>
+        {
             assert_eq!(keys.len(), paragraphs.len(), "one key per paragraph");
             let (head, tail) = crate::rules::memo::common_ends(&scratch.keys, keys);
-            let spliced = splice_stream(scratch, text.len(), paragraphs, norms, head, tail);
+            let old_count = scratch.keys.len() - tail - head;
+            let spliced = splice_stream(&mut scratch.stream, norms, head, tail);
+            if let Some(index) = &mut scratch.index {
+                index.splice(head, old_count, &all_prints[head..keys.len() - tail]);
+            }
             scratch.keys.clear();
             scratch.keys.extend_from_slice(keys);
             spliced
@@ -305,13 +274,17 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
         // A new document (or one without keys, as `check` gives them): all
         // of its stream counts as changed, and nothing is remembered across.
         _ => {
-            rebuild_stream(&mut scratch.stream, paragraphs, norms);
+            rebuild_stream(&mut scratch.stream, norms);
             scratch.keys.clear();
-            scratch.keys.extend_from_slice(keys.unwrap_or_default());
+            scratch.index = keys.map(|keys| {
+                scratch.keys.extend_from_slice(keys);
+                let mut index = scratch.index.take().unwrap_or_default();
+                index.rebuild(&all_prints);
+                index
+            });
             (Change::all(scratch.stream.chars.len()), false)
         }
     };
-    scratch.text_len = text.len();
     scratch.selection_reused = same_paragraphs
         && change.is_empty()
         && scratch
@@ -321,46 +294,46 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
     let runs = match &scratch.selected {
         Some((_, runs)) if scratch.selection_reused => runs.clone(),
         _ => {
-            let prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
-            let runs = selected_runs(
-                &scratch.stream,
-                &prints,
-                params,
-                &mut scratch.occurrences,
-                &mut scratch.widened,
-                change,
-            );
+            let runs = match &scratch.index {
+                Some(index) => selected_runs(
+                    &scratch.stream,
+                    index.occurrences(&scratch.stream.para_base),
+                    params,
+                    &mut scratch.widened,
+                    change,
+                ),
+                None => selected_runs(
+                    &scratch.stream,
+                    Occurrences::new(&scratch.stream, &all_prints, &mut scratch.occurrences),
+                    params,
+                    &mut scratch.widened,
+                    change,
+                ),
+            };
             scratch.selected = Some((*params, runs.clone()));
             runs
         }
     };
-    passages_of(text, &scratch.stream, &runs)
+    let located = Located {
+        text,
+        paragraphs,
+        norms,
+    };
+    passages_of(&located, &scratch.stream, &runs)
 }
 
-/// Appends paragraphs' normalised characters, their absolute offsets and
-/// their first indices to `stream`.
-fn push_paragraphs<N: std::ops::Deref<Target = ParagraphNorm>>(
-    stream: &mut Stream,
-    paragraphs: &[Paragraph<'_>],
-    norms: &[N],
-) {
-    for (para, norm) in paragraphs.iter().zip(norms) {
+/// Appends paragraphs' normalised characters and their first indices to `stream`.
+fn push_paragraphs<N: std::ops::Deref<Target = ParagraphNorm>>(stream: &mut Stream, norms: &[N]) {
+    for norm in norms {
         stream.para_base.push(stream.chars.len() as u32);
         stream.chars.extend_from_slice(&norm.chars);
-        let base = para.start as u32;
-        stream.at.extend(norm.at.iter().map(|&a| base + a));
     }
 }
 
-fn rebuild_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
-    stream: &mut Stream,
-    paragraphs: &[Paragraph<'_>],
-    norms: &[N],
-) {
+fn rebuild_stream<N: std::ops::Deref<Target = ParagraphNorm>>(stream: &mut Stream, norms: &[N]) {
     stream.chars.clear();
-    stream.at.clear();
     stream.para_base.clear();
-    push_paragraphs(stream, paragraphs, norms);
+    push_paragraphs(stream, norms);
 }
 
 /// Replaces the paragraphs of the last stream between its first `head` and
@@ -368,15 +341,12 @@ fn rebuild_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
 /// shifting what follows; returns the stretch of the stream that changed, and
 /// whether every paragraph still starts where it did in the stream.
 fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
-    scratch: &mut PassageScratch,
-    text_len: usize,
-    paragraphs: &[Paragraph<'_>],
+    stream: &mut Stream,
     norms: &[N],
     head: usize,
     tail: usize,
 ) -> (Change, bool) {
-    let stream = &mut scratch.stream;
-    let (old_n, new_n) = (stream.para_base.len(), paragraphs.len());
+    let (old_n, new_n) = (stream.para_base.len(), norms.len());
     let old_len = stream.chars.len();
     let start = stream.para_base.get(head).map_or(old_len, |&b| b as usize);
     let old_end = if tail == 0 {
@@ -385,23 +355,12 @@ fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
         stream.para_base[old_n - tail] as usize
     };
     let mut middle = Stream::default();
-    push_paragraphs(
-        &mut middle,
-        &paragraphs[head..new_n - tail],
-        &norms[head..new_n - tail],
-    );
+    push_paragraphs(&mut middle, &norms[head..new_n - tail]);
     // The edit changed the stream only between the unchanged paragraphs.
     let change = Change::between(&stream.chars[start..old_end], &middle.chars).after(start);
-    // The text after the middle moved by this many bytes, its characters by
-    // this many places.
-    let byte_shift = text_len as i64 - scratch.text_len as i64;
+    // The characters after the middle moved by this many places.
     let char_shift = middle.chars.len() as i64 - (old_end - start) as i64;
-    let new_end = start + middle.chars.len();
     stream.chars.splice(start..old_end, middle.chars);
-    stream.at.splice(start..old_end, middle.at);
-    for at in &mut stream.at[new_end..] {
-        *at = (*at as i64 + byte_shift) as u32;
-    }
     let bases = middle.para_base.iter().map(|&b| b + start as u32);
     let same_paragraphs = old_n == new_n
         && bases
@@ -418,14 +377,13 @@ fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
 /// characters and paragraph starts, the fingerprints and the settings.
 fn selected_runs(
     stream: &Stream,
-    prints: &[&ParagraphPrints],
+    occurrences: impl Earlier,
     params: &PassageParams,
-    buffers: &mut OccurrenceBuffers,
     memo: &mut WidenMemo,
     change: Change,
 ) -> Vec<Run> {
     let align = params.align(true);
-    let mut pieces = pieces(stream, prints, Winnow::DOCUMENT.k, align.min_chars, buffers);
+    let mut pieces = pieces(stream, occurrences, Winnow::DOCUMENT.k, align.min_chars);
     let mut runs = chain(&mut pieces, &align);
     // Widenings the last search made are looked up first; the rest are
     // computed independently, and a long document's first search has
@@ -465,10 +423,14 @@ fn selected_runs(
     select(runs, &align, Run::similarity)
 }
 
-fn passages_of(text: &str, stream: &Stream, runs: &[Run]) -> Vec<Passage> {
+fn passages_of<N: std::ops::Deref<Target = ParagraphNorm>>(
+    located: &Located<'_, N>,
+    stream: &Stream,
+    runs: &[Run],
+) -> Vec<Passage> {
     runs.iter()
-        .map(|r| to_passage(text, stream, r))
-        .filter(|p| !headings_only(&text[p.later.clone()]))
+        .map(|r| to_passage(located, stream, r))
+        .filter(|p| !headings_only(&located.text[p.later.clone()]))
         .collect()
 }
 
@@ -680,10 +642,14 @@ fn resync(agree: impl Fn(u32, u32) -> bool) -> Option<(u32, u32)> {
     None
 }
 
-fn to_passage(text: &str, stream: &Stream, run: &Run) -> Passage {
+fn to_passage<N: std::ops::Deref<Target = ParagraphNorm>>(
+    located: &Located<'_, N>,
+    stream: &Stream,
+    run: &Run,
+) -> Passage {
     Passage {
-        earlier: stream.byte_range(text, run.a0, run.a1),
-        later: stream.byte_range(text, run.b0, run.b1),
+        earlier: located.byte_range(stream, run.a0, run.a1),
+        later: located.byte_range(stream, run.b0, run.b1),
         earlier_chars: run.a_len() as usize,
         later_chars: run.b_len() as usize,
         matched: run.matched as usize,
@@ -693,23 +659,16 @@ fn to_passage(text: &str, stream: &Stream, run: &Run) -> Passage {
 
 /// Pairs fingerprints with earlier occurrences and extends each pair into a
 /// maximal exact piece whose source ends before it starts.
-fn pieces(
-    stream: &Stream,
-    prints: &[&ParagraphPrints],
-    k: usize,
-    long: u32,
-    buffers: &mut OccurrenceBuffers,
-) -> Vec<Piece> {
+fn pieces(stream: &Stream, mut occurrences: impl Earlier, k: usize, long: u32) -> Vec<Piece> {
     let s = &stream.chars;
     let n = s.len() as u32;
     let k = k as u32;
-    let mut occurrences = Occurrences::new(stream, prints, buffers);
     // Diagonal → end (in `b`) of the last piece found on it.
     let mut diag_end: PrehashedMap<u32, u32> = PrehashedMap::default();
     let mut covered_until = 0u32;
     let mut out = Vec::new();
     let mut found: Vec<Piece> = Vec::with_capacity(CANDIDATES);
-    while let Some((p, slots)) = occurrences.next() {
+    while let Some((p, slots)) = occurrences.next_from(covered_until) {
         if p >= covered_until {
             found.clear();
             for &q in slots {
@@ -1027,9 +986,8 @@ mod tests {
                 let norms: Vec<ParagraphNorm> =
                     paras.iter().map(|p| ParagraphNorm::new(p.text)).collect();
                 let mut rebuilt = Stream::default();
-                rebuild_stream(&mut rebuilt, &paras, &norms.iter().collect::<Vec<_>>());
+                rebuild_stream(&mut rebuilt, &norms.iter().collect::<Vec<_>>());
                 proptest::prop_assert_eq!(&scratch.stream.chars, &rebuilt.chars);
-                proptest::prop_assert_eq!(&scratch.stream.at, &rebuilt.at);
                 proptest::prop_assert_eq!(&scratch.stream.para_base, &rebuilt.para_base);
             }
         }

@@ -490,6 +490,7 @@ async fn lint_and_publish(
     let computed = tokio::task::spawn_blocking(move || {
         let blocking_at = started.elapsed();
         let map = PositionMap::new(&text, enc);
+        let map_at = started.elapsed();
         let (payload, linted, detail) = match config_kind {
             Some(ck) => {
                 let p = path.clone().unwrap_or_else(|| PathBuf::from("rules.toml"));
@@ -509,18 +510,22 @@ async fn lint_and_publish(
                     &uri,
                 );
                 let linted_at = Instant::now();
+                let lint_done = started.elapsed();
                 let json = publish_json(&uri, version, linted.len(), |out| {
                     linted.write_diagnostics(&map, &uri, out)
                 });
                 let detail = format!(
-                    "text taken after {:.2} ms, linting from {:.2} ms; {} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms",
+                    "text taken after {:.2} ms, linting from {:.2} ms, map {:.2}, lint done {:.2}; {} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms, json done {:.2}",
                     taken_at.as_secs_f64() * 1000.0,
                     blocking_at.as_secs_f64() * 1000.0,
+                    map_at.as_secs_f64() * 1000.0,
+                    lint_done.as_secs_f64() * 1000.0,
                     linted.recomputed,
                     linted.local_ms,
                     linted.document_ms,
                     linted.len(),
-                    linted_at.elapsed().as_secs_f64() * 1000.0
+                    linted_at.elapsed().as_secs_f64() * 1000.0,
+                    started.elapsed().as_secs_f64() * 1000.0
                 );
                 (Payload::Json(json), Some(linted), detail)
             }
@@ -529,9 +534,10 @@ async fn lint_and_publish(
         (uri, text, payload, linted, detail)
     })
     .await;
-    let Ok((uri, text, payload, linted, detail)) = computed else {
+    let Ok((uri, text, payload, linted, mut detail)) = computed else {
         return;
     };
+    detail += &format!(", back {:.2}", started.elapsed().as_secs_f64() * 1000.0);
     let payload = {
         let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
         let Some(doc) = st.docs.get_mut(&uri) else {
@@ -554,6 +560,10 @@ async fn lint_and_publish(
             Payload::Diagnostics(diags) => Some(diags),
         }
     };
+    detail += &format!(
+        ", published {:.2}",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
     if let Some(diags) = payload {
         client
             .publish_diagnostics(uri.clone(), diags, Some(version))
