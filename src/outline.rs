@@ -1194,6 +1194,16 @@ impl ParagraphMarkers {
     pub fn is_whitespace(&self) -> bool {
         self.whitespace
     }
+
+    /// Whether the paragraph is plain text to the outline: no marker of any
+    /// kind, no piece break, not blank.
+    pub fn is_body_text(&self) -> bool {
+        self.marker.is_none()
+            && self.inline.is_empty()
+            && self.piece.is_none()
+            && !self.blank
+            && !self.whitespace
+    }
 }
 
 pub fn paragraph_markers(text: &str) -> ParagraphMarkers {

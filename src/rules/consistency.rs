@@ -5,15 +5,21 @@
 //! other than the most frequent one is reported, with a fix to the most frequent
 //! form (a tie goes to the preferred form). A document that sticks to one form is
 //! left alone: choosing between acceptable forms is the writer's call, mixing them
-//! is a slip. Document-level, one Aho–Corasick pass.
+//! is a slip. Document-level: one Aho–Corasick pass per paragraph, whose hits
+//! the language server keeps per paragraph, reusing the findings after typing
+//! where no form occurs.
 
 use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::memo::{ParaMemo, Unaffected};
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
+
+/// One paragraph's hits: pattern, and start and end in the paragraph.
+type Hits = Arc<[(u32, u32, u32)]>;
 
 pub struct ConsistencyChecker {
     rule: Arc<str>,
@@ -23,6 +29,8 @@ pub struct ConsistencyChecker {
     /// For each pattern: its group and its rank within the group.
     forms: Vec<(usize, usize)>,
     groups: Vec<Vec<String>>,
+    memo: ParaMemo<Hits>,
+    unaffected: Unaffected,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
@@ -39,6 +47,9 @@ fn build_one(spec: &RuleSpec) -> Result<ConsistencyChecker, ConfigError> {
     for (g, group) in groups.iter().enumerate() {
         if group.len() < 2 || group.iter().any(String::is_empty) {
             return Err(spec.params_error(format!("`groups` 第 {} 组应有至少两种非空写法", g + 1)));
+        }
+        if let Some(form) = group.iter().find(|f| f.contains(['\n', '\r'])) {
+            return Err(spec.params_error(format!("写法“{}”不应包含换行", form.escape_debug())));
         }
         for (r, form) in group.iter().enumerate() {
             if patterns.contains(&form.as_str()) {
@@ -59,15 +70,41 @@ fn build_one(spec: &RuleSpec) -> Result<ConsistencyChecker, ConfigError> {
         automaton,
         forms,
         groups,
+        memo: ParaMemo::default(),
+        unaffected: Unaffected::default(),
     })
 }
 
 impl Checker for ConsistencyChecker {
     fn check_document(&self, doc: &DocView<'_>, out: &mut Vec<Finding>) {
-        let hits: Vec<(usize, std::ops::Range<usize>)> = self
-            .automaton
-            .find_iter(doc.text)
-            .map(|m| (m.pattern().as_usize(), m.range()))
+        // Forms are words: a paragraph's hits are those of the whole text
+        // inside it (a form with a line break in it is rejected when built).
+        let per_para = self.memo.map(doc, |text| {
+            self.automaton
+                .find_iter(text)
+                .map(|m| (m.pattern().as_u32(), m.start() as u32, m.end() as u32))
+                .collect()
+        });
+        self.unaffected.check(
+            doc,
+            |i| per_para[i].is_empty(),
+            |out| self.report(doc, &per_para, out),
+            out,
+        );
+    }
+}
+
+impl ConsistencyChecker {
+    fn report(&self, doc: &DocView<'_>, per_para: &[Hits], out: &mut Vec<Finding>) {
+        let hits: Vec<(usize, std::ops::Range<usize>)> = doc
+            .paragraphs
+            .iter()
+            .zip(per_para)
+            .flat_map(|(p, hits)| {
+                hits.iter().map(|&(pattern, a, b)| {
+                    (pattern as usize, p.start + a as usize..p.start + b as usize)
+                })
+            })
             .collect();
         let mut counts = vec![0usize; self.forms.len()];
         for (p, _) in &hits {
@@ -158,5 +195,6 @@ mod tests {
     fn rejects_bad_groups() {
         assert!(check(r#"[["叫作"]]"#, "").is_err());
         assert!(check(r#"[["叫作", "叫做"], ["叫做", "称作"]]"#, "").is_err());
+        assert!(check(r#"[["叫作", "叫\n做"]]"#, "").is_err());
     }
 }

@@ -22,7 +22,10 @@ use std::sync::Mutex;
 
 use rustc_hash::FxHashMap;
 
+use std::ops::Range;
+
 use super::DocView;
+use crate::finding::Finding;
 
 static ENABLED: AtomicBool = AtomicBool::new(false);
 
@@ -130,6 +133,138 @@ impl<T: Clone> ParaMemo<T> {
     }
 }
 
+/// A document checker's findings of its last call, reused after an edit that
+/// changed only paragraphs the checker has nothing to see in.
+///
+/// Many document checks look at a few paragraphs only (outline headings,
+/// paragraphs with an unmatched bracket), known from per-paragraph summaries,
+/// and read the text only where they report. Typing in any other paragraph
+/// leaves their findings as they were, moved by what the edit added. So when
+/// an edit kept the number of paragraphs, and every paragraph it changed is
+/// *inert* before and after (the checker decides which are), the last
+/// findings are returned shifted instead of checking the whole document again.
+#[derive(Default)]
+pub struct Unaffected {
+    last: Mutex<Option<LastCall>>,
+}
+
+struct LastCall {
+    keys: Vec<u64>,
+    inert: Vec<bool>,
+    /// Where each paragraph starts, and the text's length.
+    starts: Vec<usize>,
+    text_len: usize,
+    findings: Vec<Finding>,
+}
+
+impl Unaffected {
+    /// Appends `check`'s findings for `doc` to `out`, or the last call's
+    /// shifted, as the type's docs say. `inert(i)`: whether paragraph `i` of
+    /// `doc` is one the checker's findings cannot depend on (other than by
+    /// its length).
+    pub fn check(
+        &self,
+        doc: &DocView<'_>,
+        inert: impl Fn(usize) -> bool,
+        check: impl FnOnce(&mut Vec<Finding>),
+        out: &mut Vec<Finding>,
+    ) {
+        let guard = if enabled() {
+            self.last.try_lock().ok()
+        } else {
+            None
+        };
+        let Some(mut last) = guard else {
+            return check(out);
+        };
+        let n = doc.paragraphs.len();
+        let keys: Vec<u64> = (0..n).map(|i| doc.key(i)).collect();
+        if let Some(kept) = last.as_mut().and_then(|l| l.shifted(doc, &keys, &inert)) {
+            out.extend_from_slice(&kept);
+            return;
+        }
+        let mut found = Vec::new();
+        check(&mut found);
+        out.extend_from_slice(&found);
+        *last = Some(LastCall {
+            keys,
+            inert: (0..n).map(inert).collect(),
+            starts: doc.paragraphs.iter().map(|p| p.start).collect(),
+            text_len: doc.text.len(),
+            findings: found,
+        });
+    }
+}
+
+impl LastCall {
+    /// The findings for `doc`, if the edit since this call changed only inert
+    /// paragraphs; this call then becomes `doc`'s.
+    fn shifted(
+        &mut self,
+        doc: &DocView<'_>,
+        keys: &[u64],
+        inert: impl Fn(usize) -> bool,
+    ) -> Option<Vec<Finding>> {
+        let n = keys.len();
+        if self.keys.len() != n {
+            return None;
+        }
+        let (prefix, suffix) = common_ends(&self.keys, keys);
+        let middle = prefix..n - suffix;
+        if !middle.clone().all(|i| self.inert[i] && inert(i)) {
+            return None;
+        }
+        let paras = doc.paragraphs;
+        let old_to = self
+            .starts
+            .get(n - suffix)
+            .copied()
+            .unwrap_or(self.text_len);
+        let new_to = paras.get(n - suffix).map_or(doc.text.len(), |p| p.start);
+        let delta = new_to as i64 - old_to as i64;
+        // The paragraphs around the edit must sit where the last call saw
+        // them, moved by `delta` after it (an unchanged key says nothing of
+        // the line ends between paragraphs).
+        let placed = (0..prefix).all(|i| paras[i].start == self.starts[i])
+            && (n - suffix..n).all(|i| paras[i].start as i64 == self.starts[i] as i64 + delta)
+            && doc.text.len() as i64 == self.text_len as i64 + delta;
+        if !placed {
+            return None;
+        }
+        let old_from = self.starts.get(prefix).copied().unwrap_or(self.text_len);
+        let moved = |x: usize| {
+            if x <= old_from {
+                Some(x)
+            } else if x >= old_to {
+                Some((x as i64 + delta) as usize)
+            } else {
+                None // inside a changed paragraph: the checker saw more than it said
+            }
+        };
+        let span = |r: &Range<usize>| Some(moved(r.start)?..moved(r.end)?);
+        let mut findings = Vec::with_capacity(self.findings.len());
+        for f in &self.findings {
+            let mut f = f.clone();
+            f.span = span(&f.span)?;
+            for fix in &mut f.fixes {
+                fix.span = span(&fix.span)?;
+            }
+            for rel in f.related.iter_mut().filter(|r| r.file.is_none()) {
+                rel.span = span(&rel.span)?;
+            }
+            findings.push(f);
+        }
+        self.keys.clear();
+        self.keys.extend_from_slice(keys);
+        for (old, p) in self.starts.iter_mut().zip(paras) {
+            *old = p.start;
+        }
+        self.text_len = doc.text.len();
+        self.findings = findings.clone();
+        Some(findings)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +312,70 @@ mod tests {
         assert_eq!(calls_after("寅"), 1);
         assert_eq!(calls_after("卯"), 1);
         assert_eq!(calls_after("甲\n新\n甲\n丁"), 3);
+    }
+
+    /// A checker that reports every "※" with a related span at the first
+    /// one, and sees nothing else: paragraphs without "※" are inert.
+    fn marks(text: &str, memo: &Unaffected, calls: &AtomicUsize) -> Vec<Finding> {
+        let paras = paragraphs(text);
+        let doc = DocView {
+            text,
+            paragraphs: &paras,
+            keys: None,
+        };
+        let rule: std::sync::Arc<str> = "test.mark".into();
+        let mut out = Vec::new();
+        memo.check(
+            &doc,
+            |i| !paras[i].text.contains('※'),
+            |out| {
+                calls.fetch_add(1, Ordering::Relaxed);
+                let at: Vec<usize> = text.match_indices('※').map(|(i, _)| i).collect();
+                for &i in &at {
+                    let mut f =
+                        Finding::new(&rule, crate::finding::Severity::Info, i..i + 3, "※".into())
+                            .with_replacement("");
+                    f.related.push(crate::finding::Related {
+                        file: None,
+                        span: at[0]..at[0] + 3,
+                        line: None,
+                        message: String::new(),
+                    });
+                    out.push(f);
+                }
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn findings_are_reused_shifted_after_edits_in_inert_paragraphs_only() {
+        enable();
+        let memo = Unaffected::default();
+        let calls = AtomicUsize::new(0);
+        let fresh = |text: &str| marks(text, &Unaffected::default(), &AtomicUsize::new(0));
+        let checked = |text: &str| {
+            let before = calls.load(Ordering::Relaxed);
+            let got = marks(text, &memo, &calls);
+            assert_eq!(got, fresh(text), "{text}");
+            calls.load(Ordering::Relaxed) - before
+        };
+        assert_eq!(checked("甲※\n乙\n丙※丙\n丁"), 1);
+        // Typing in inert paragraphs, before, between and after the marks.
+        assert_eq!(checked("甲※\n乙乙\n丙※丙\n丁"), 0);
+        assert_eq!(checked("甲※\n乙乙\n丙※丙\n丁丁丁"), 0);
+        assert_eq!(checked("甲※\n\n丙※丙\n丁丁丁"), 0);
+        // A mark typed, edited next to, removed: checked again.
+        assert_eq!(checked("甲※\n※\n丙※丙\n丁丁丁"), 1);
+        assert_eq!(checked("甲※\n※\n丙※丙丙\n丁丁丁"), 1);
+        assert_eq!(checked("甲※\n乙\n丙※丙丙\n丁丁丁"), 1);
+        // A paragraph added or removed: checked again.
+        assert_eq!(checked("甲※\n乙\n丙※丙丙\n丁丁丁\n戊"), 1);
+        assert_eq!(checked("甲※\n乙\n丙※丙丙\n丁丁丁"), 1);
+        // Line ends changed around unchanged paragraphs: checked again.
+        assert_eq!(checked("甲※\r\n乙\n丙※丙丙\n丁丁丁"), 1);
+        assert_eq!(checked("甲※\r\n乙乙\n丙※丙丙\n丁丁丁"), 0);
     }
 
     #[test]

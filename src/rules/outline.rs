@@ -58,6 +58,8 @@ pub struct OutlineChecker {
     accept_arabic_dunhao: bool,
     /// Per-paragraph markers, kept between edits in the language server.
     memo: super::memo::ParaMemo<std::sync::Arc<crate::outline::ParagraphMarkers>>,
+    /// The last findings, reused after typing in body text.
+    unaffected: super::memo::Unaffected,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
@@ -116,6 +118,7 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
         rules,
         accept_arabic_dunhao,
         memo: Default::default(),
+        unaffected: Default::default(),
     })])
 }
 
@@ -190,17 +193,28 @@ impl Checker for OutlineChecker {
         let summaries = self.memo.map(doc, |t| {
             std::sync::Arc::new(crate::outline::paragraph_markers(t))
         });
-        let outline = crate::outline::build_outline_from(doc.paragraphs, &summaries);
-        let cx = Cx {
-            checker: self,
+        // Body text (no marker, not blank) only separates headings: the
+        // checks read headings, their paragraphs, and whether the paragraphs
+        // between are blank.
+        let inert = |i: usize| summaries[i].is_body_text();
+        self.unaffected.check(
             doc,
-            outline: &outline,
-            summaries: &summaries,
-        };
-        for list in 0..outline.lists.len() {
-            cx.check_list(list, out);
-        }
-        cx.check_empty_sections(out);
+            inert,
+            |out| {
+                let outline = crate::outline::build_outline_from(doc.paragraphs, &summaries);
+                let cx = Cx {
+                    checker: self,
+                    doc,
+                    outline: &outline,
+                    summaries: &summaries,
+                };
+                for list in 0..outline.lists.len() {
+                    cx.check_list(list, out);
+                }
+                cx.check_empty_sections(out);
+            },
+            out,
+        );
     }
 }
 

@@ -25,7 +25,7 @@ use aho_corasick::packed::Searcher;
 use regex::Regex;
 
 use super::cjk::{any_byte, byte_positions, has_sentence_punct, is_blank, is_cjk, merge_sorted};
-use super::memo::ParaMemo;
+use super::memo::{ParaMemo, Unaffected};
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
@@ -61,6 +61,8 @@ struct UnpairedRule {
     reversed_template: String,
     /// Unmatched marks per paragraph, reused across calls (language server).
     memo: ParaMemo<std::sync::Arc<Vec<Unmatched>>>,
+    /// The last findings, reused after typing where nothing is unmatched.
+    unaffected: Unaffected,
 }
 
 #[derive(Default)]
@@ -113,6 +115,7 @@ fn build_one(spec: &RuleSpec, checker: &mut PunctuationChecker) -> Result<(), Co
                     .param::<String>("reversed_message")?
                     .unwrap_or_else(|| "引号方向错误，此处应为“{replacement}”".into()),
                 memo: ParaMemo::default(),
+                unaffected: Unaffected::default(),
             });
         }
         other => {
@@ -509,6 +512,23 @@ fn pair_of(c: char) -> Option<(usize, bool)> {
 
 fn check_unpaired(rule: &UnpairedRule, doc: &DocView<'_>, out: &mut Vec<Finding>) {
     let per_para = rule.memo.map(doc, |t| std::sync::Arc::new(unmatched(t)));
+    // A paragraph where every mark is matched takes part in no pairing below
+    // (its neighbours' text is read only when both have unmatched marks).
+    let inert = |i: usize| per_para[i].is_empty();
+    rule.unaffected.check(
+        doc,
+        inert,
+        |out| report_unpaired(rule, doc, &per_para, out),
+        out,
+    );
+}
+
+fn report_unpaired(
+    rule: &UnpairedRule,
+    doc: &DocView<'_>,
+    per_para: &[std::sync::Arc<Vec<Unmatched>>],
+    out: &mut Vec<Finding>,
+) {
     // A pair split by a hard line break: trailing opens of one line matched by
     // leading closes of the next. The line-break rule reports the break.
     let mut suppressed: Vec<Vec<Unmatched>> = per_para.iter().map(|u| (**u).clone()).collect();
