@@ -15,7 +15,7 @@
 use rustc_hash::FxHashMap;
 
 use super::fingerprint::ParagraphPrints;
-use super::occurrences::{prefetch, Earlier, CANDIDATES};
+use super::occurrences::{Earlier, CANDIDATES};
 
 /// Paragraph ordinal << 32 | offset; ascending places are in stream order.
 type Place = u64;
@@ -45,9 +45,6 @@ impl Slot {
     }
 }
 
-/// Fingerprints between a prefetch and the probe it prepares.
-const PREFETCH_AHEAD: usize = 8;
-
 #[derive(Default)]
 pub(crate) struct PrintIndex {
     /// Open addressing by the hash's low bits, linear probing, at most half full.
@@ -61,6 +58,9 @@ pub(crate) struct PrintIndex {
     hashes: Vec<u64>,
     offsets: Vec<u32>,
     print_base: Vec<u32>,
+    /// 1 where the fingerprint's hash occurs earlier in the stream: only
+    /// those are paired, and most fingerprints of a document are not.
+    repeats: Vec<u8>,
 }
 
 impl PrintIndex {
@@ -69,6 +69,7 @@ impl PrintIndex {
         self.hashes.clear();
         self.offsets.clear();
         self.print_base.clear();
+        self.repeats.clear();
         self.rest.clear();
         self.occupied = 0;
         // Grown as hashes arrive: a document of copies has far fewer hashes
@@ -80,7 +81,9 @@ impl PrintIndex {
             for fp in &para.prints {
                 self.hashes.push(fp.hash);
                 self.offsets.push(fp.pos);
-                self.insert(fp.hash, place(ordinal, fp.pos));
+                // In stream order, a place never comes before its hash's first.
+                let repeated = self.insert(fp.hash, place(ordinal, fp.pos));
+                self.repeats.push(u8::from(repeated));
             }
             self.print_base.push(self.hashes.len() as u32);
         }
@@ -111,8 +114,10 @@ impl PrintIndex {
         let middle_prints = || middle.iter().flat_map(|p| &p.prints);
         let hashes: Vec<u64> = middle_prints().map(|fp| fp.hash).collect();
         let offsets: Vec<u32> = middle_prints().map(|fp| fp.pos).collect();
+        let added = hashes.len();
         self.hashes.splice(from..to, hashes);
         self.offsets.splice(from..to, offsets);
+        self.repeats.splice(from..to, std::iter::repeat_n(0, added));
         let mut base = from as u32;
         let bases = middle.iter().map(|p| {
             base += p.prints.len() as u32;
@@ -124,11 +129,24 @@ impl PrintIndex {
         for b in &mut self.print_base[head + middle.len() + 1..] {
             *b = (*b as i64 + moved) as u32;
         }
+        let mut j = from;
         for (i, para) in middle.iter().enumerate() {
             for fp in &para.prints {
-                self.insert(fp.hash, place(head + i, fp.pos));
+                let repeated = self.insert(fp.hash, place(head + i, fp.pos));
+                self.repeats[j] = u8::from(repeated);
+                j += 1;
             }
         }
+    }
+
+    /// The index in the fingerprint arrays of the fingerprint at `at`.
+    fn index_of(&self, at: Place) -> usize {
+        let ordinal = (at >> 32) as usize;
+        let (a, b) = (
+            self.print_base[ordinal] as usize,
+            self.print_base[ordinal + 1] as usize,
+        );
+        a + self.offsets[a..b].partition_point(|&o| o < at as u32)
     }
 
     fn find(&self, hash: u64) -> Result<usize, usize> {
@@ -146,7 +164,10 @@ impl PrintIndex {
         }
     }
 
-    fn insert(&mut self, hash: u64, at: Place) {
+    /// Records the fingerprint at `at` (already in the arrays); returns
+    /// whether its hash occurs before it. A hash that now occurs first here
+    /// marks its former first place as repeated.
+    fn insert(&mut self, hash: u64, at: Place) -> bool {
         if (self.occupied + 1) * 2 > self.table.len() {
             self.resize(self.table.len() * 2);
         }
@@ -154,23 +175,29 @@ impl PrintIndex {
             Err(i) => {
                 self.table[i] = Slot { hash, first: at };
                 self.occupied += 1;
+                false
             }
             Ok(i) => {
-                let slot = &mut self.table[i];
-                let first = slot.first & !MORE;
+                let first = self.table[i].first & !MORE;
                 let rest = self.rest.entry(hash).or_default();
                 if at < first {
                     rest.insert(0, first);
-                    slot.first = at | MORE;
+                    self.table[i].first = at | MORE;
+                    let j = self.index_of(first);
+                    self.repeats[j] = 1;
+                    false
                 } else {
                     let k = rest.partition_point(|&p| p < at);
                     rest.insert(k, at);
-                    slot.first |= MORE;
+                    self.table[i].first |= MORE;
+                    true
                 }
             }
         }
     }
 
+    /// Forgets the fingerprint at `at` (still in the arrays); the next place
+    /// of its hash, if any, becomes the first.
     fn remove(&mut self, hash: u64, at: Place) {
         let Ok(i) = self.find(hash) else {
             debug_assert!(false, "removing a fingerprint never indexed");
@@ -183,14 +210,21 @@ impl PrintIndex {
             return;
         }
         let rest = self.rest.get_mut(&hash).expect("MORE means rest");
+        let mut new_first = None;
         if slot.first & !MORE == at {
-            self.table[i].first = rest.remove(0) | MORE;
+            let next = rest.remove(0);
+            self.table[i].first = next | MORE;
+            new_first = Some(next);
         } else if let Ok(k) = rest.binary_search(&at) {
             rest.remove(k);
         }
         if rest.is_empty() {
             self.rest.remove(&hash);
             self.table[i].first &= !MORE;
+        }
+        if let Some(next) = new_first {
+            let j = self.index_of(next);
+            self.repeats[j] = 0;
         }
     }
 
@@ -257,8 +291,9 @@ impl PrintIndex {
         }
     }
 
-    /// The fingerprints in stream order, with earlier occurrences, given
-    /// where each paragraph starts in the stream.
+    /// The fingerprints whose hash occurs earlier, in stream order, with
+    /// their earlier occurrences, given where each paragraph starts in the
+    /// stream.
     pub fn occurrences<'a>(&'a self, para_base: &'a [u32]) -> IndexedOccurrences<'a> {
         IndexedOccurrences {
             index: self,
@@ -270,75 +305,72 @@ impl PrintIndex {
     }
 }
 
-/// The fingerprints of an indexed document in stream order; see
+/// The repeated fingerprints of an indexed document in stream order; see
 /// [`PrintIndex::occurrences`].
 pub(crate) struct IndexedOccurrences<'a> {
     index: &'a PrintIndex,
     para_base: &'a [u32],
-    /// The paragraph of fingerprint `next`.
+    /// The paragraph of fingerprint `next`, or one before it.
     para: usize,
     next: usize,
     earlier: [u32; CANDIDATES],
 }
 
+impl IndexedOccurrences<'_> {
+    /// Stream position of fingerprint `j`, which is in paragraph `para`.
+    fn position(&self, para: usize, j: usize) -> u32 {
+        self.para_base[para] + self.index.offsets[j]
+    }
+}
+
 impl Earlier for IndexedOccurrences<'_> {
-    /// Skips every fingerprint before `from`: the index needs no recording.
+    /// Visits only fingerprints that have earlier occurrences (the others
+    /// pair with nothing), and skips every fingerprint before `from`: the
+    /// index needs no recording.
     fn next_from(&mut self, from: u32) -> Option<(u32, &[u32])> {
         let index = self.index;
-        let paras = index.print_base.len() - 1;
-        // Skip the paragraphs that end before `from`.
-        if self.para < paras
-            && self
-                .para_base
-                .get(self.para + 1)
-                .is_some_and(|&b| b <= from)
-        {
-            self.para += self.para_base[self.para..].partition_point(|&b| b <= from) - 1;
-            self.next = self.next.max(index.print_base[self.para] as usize);
-        }
-        loop {
-            if self.para >= paras {
-                return None;
+        let total = index.hashes.len();
+        // Positions grow with the index: jump to the first at `from`, in the
+        // last paragraph starting at or before it.
+        if self.next < total {
+            let para_of_next = self.para
+                + index.print_base[self.para..].partition_point(|&b| b as usize <= self.next)
+                - 1;
+            if self.position(para_of_next, self.next) < from {
+                let para = self.para_base.partition_point(|&b| b <= from) - 1;
+                let (a, b) = (
+                    index.print_base[para] as usize,
+                    index.print_base[para + 1] as usize,
+                );
+                let base = self.para_base[para];
+                let within = index.offsets[a..b].partition_point(|&o| base + o < from);
+                self.next = self.next.max(a + within);
+                self.para = para;
             }
-            let end = index.print_base[self.para + 1] as usize;
-            let base = self.para_base[self.para];
-            if self.next < end && base + index.offsets[self.next] < from {
-                let offsets = &index.offsets[self.next..end];
-                self.next += offsets.partition_point(|&o| base + o < from);
-            }
-            if self.next < end {
-                break;
-            }
-            self.para += 1;
-            self.next = self.next.max(index.print_base[self.para] as usize);
         }
-        let j = self.next;
-        self.next += 1;
-        if let Some(&ahead) = index.hashes.get(j + PREFETCH_AHEAD) {
-            prefetch(&index.table[ahead as usize & (index.table.len() - 1)]);
-        }
+        let j = self.next + memchr::memchr(1, index.repeats.get(self.next..)?)?;
+        self.next = j + 1;
+        self.para += index.print_base[self.para..].partition_point(|&b| b as usize <= j) - 1;
         let hash = index.hashes[j];
         let at = place(self.para, index.offsets[j]);
-        let pos = self.para_base[self.para] + index.offsets[j];
+        let pos = self.position(self.para, j);
         let Ok(i) = index.find(hash) else {
+            debug_assert!(false, "an indexed fingerprint");
             return Some((pos, &[]));
         };
         let slot = index.table[i];
-        let first = slot.first & !MORE;
         let mut n = 0;
         let mut push = |p: Place| {
             self.earlier[n] = self.para_base[(p >> 32) as usize] + p as u32;
             n += 1;
         };
-        if first < at {
-            push(first);
-            if slot.first & MORE != 0 {
-                for &p in index.rest[&hash].iter().take(CANDIDATES - 1) {
-                    if p >= at {
-                        break;
-                    }
-                    push(p);
+        push(slot.first & !MORE);
+        if slot.first & MORE != 0 {
+            for &p in index.rest[&hash].iter().take(CANDIDATES - 1) {
+                if p >= at {
+                    break;
                 }
+                push(p);
             }
         }
         Some((pos, &self.earlier[..n]))
@@ -366,8 +398,8 @@ mod tests {
         }
     }
 
-    /// What the search gets from an index: every fingerprint's position and
-    /// earlier occurrences, in stream order.
+    /// What the search gets from an index: the position and earlier
+    /// occurrences of every fingerprint that has some, in stream order.
     fn visit(index: &PrintIndex, paras: &[ParagraphPrints]) -> Vec<(u32, Vec<u32>)> {
         let mut base = Vec::new();
         let mut at = 0;
@@ -391,7 +423,8 @@ mod tests {
 
     proptest! {
         /// An index spliced edit after edit gives what one built afresh
-        /// gives, and that is the first occurrences in stream order.
+        /// gives, and that is the first occurrences in stream order of every
+        /// hash that occurred before.
         #[test]
         fn spliced_equals_rebuilt(
             start in proptest::collection::vec(proptest::collection::vec(0u64..12, 0..8), 0..12),
@@ -417,7 +450,9 @@ mod tests {
                 for p in &paras {
                     for fp in &p.prints {
                         let e = seen.entry(fp.hash).or_default();
-                        want.push((base + fp.pos, e.iter().take(CANDIDATES).copied().collect::<Vec<_>>()));
+                        if !e.is_empty() {
+                            want.push((base + fp.pos, e.iter().take(CANDIDATES).copied().collect::<Vec<_>>()));
+                        }
                         e.push(base + fp.pos);
                     }
                     base += p.len;
