@@ -18,7 +18,7 @@
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use rustc_hash::FxHashMap;
 
@@ -62,7 +62,7 @@ pub fn common_ends(old: &[u64], new: &[u64]) -> (usize, usize) {
 }
 
 /// The keys and summaries one call returned, in paragraph order.
-struct Call<T> {
+pub struct Call<T> {
     keys: Vec<u64>,
     values: Vec<T>,
 }
@@ -91,12 +91,31 @@ impl<T> Default for ParaMemo<T> {
     }
 }
 
+/// The summaries of a document's paragraphs, in order: the memo's own (kept
+/// locked while in use, so that an edit updates them in place instead of
+/// copying every summary of the document) or computed for this call alone.
+pub enum Summaries<'a, T> {
+    Kept(MutexGuard<'a, [Call<T>; 2]>),
+    Owned(Vec<T>),
+}
+
+impl<T> std::ops::Deref for Summaries<'_, T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        match self {
+            Summaries::Kept(recent) => &recent[0].values,
+            Summaries::Owned(values) => values,
+        }
+    }
+}
+
 impl<T: Clone> ParaMemo<T> {
     /// `summarise(p.text)` for every paragraph of `doc`, reusing the summaries
     /// of the last two calls when memoisation is enabled. `summarise` must be
     /// a pure function of the text. When another thread is using the memo,
     /// this call computes everything itself rather than wait.
-    pub fn map(&self, doc: &DocView<'_>, summarise: impl Fn(&str) -> T) -> Vec<T> {
+    pub fn map(&self, doc: &DocView<'_>, summarise: impl Fn(&str) -> T) -> Summaries<'_, T> {
         let paragraphs = doc.paragraphs;
         let guard = if enabled() {
             self.recent.try_lock().ok()
@@ -104,32 +123,39 @@ impl<T: Clone> ParaMemo<T> {
             None
         };
         let Some(mut recent) = guard else {
-            return paragraphs.iter().map(|p| summarise(p.text)).collect();
+            return Summaries::Owned(paragraphs.iter().map(|p| summarise(p.text)).collect());
         };
         let keys: Vec<u64> = (0..paragraphs.len()).map(|i| doc.key(i)).collect();
         let ends = recent.each_ref().map(|call| common_ends(&call.keys, &keys));
+        // The call to build on becomes the last one and the other stays the
+        // one before; with nothing in common, the new call replaces the older.
         let best = usize::from(ends[1].0 + ends[1].1 > ends[0].0 + ends[0].1);
         let (prefix, suffix) = ends[best];
-        let old = &recent[best];
-        let mut values = Vec::with_capacity(keys.len());
-        values.extend_from_slice(&old.values[..prefix]);
+        if prefix + suffix == 0 {
+            recent.swap(0, 1);
+            recent[0].keys.clear();
+            recent[0].values.clear();
+        } else {
+            recent.swap(0, best);
+        }
         // Identical paragraphs in the middle (a first call, a paste) are
         // summarised once.
         let mut middle: FxHashMap<u64, T> = FxHashMap::default();
-        for (p, &key) in paragraphs[prefix..keys.len() - suffix]
+        let values: Vec<T> = paragraphs[prefix..keys.len() - suffix]
             .iter()
             .zip(&keys[prefix..])
-        {
-            let value = middle.entry(key).or_insert_with(|| summarise(p.text));
-            values.push(value.clone());
-        }
-        values.extend_from_slice(&old.values[old.values.len() - suffix..]);
-        recent.swap(0, 1);
-        recent[0] = Call {
-            keys,
-            values: values.clone(),
-        };
-        values
+            .map(|(p, &key)| {
+                middle
+                    .entry(key)
+                    .or_insert_with(|| summarise(p.text))
+                    .clone()
+            })
+            .collect();
+        let last = &mut recent[0];
+        let old_end = last.values.len() - suffix;
+        last.values.splice(prefix..old_end, values);
+        last.keys = keys;
+        Summaries::Kept(recent)
     }
 }
 
@@ -278,7 +304,7 @@ mod tests {
             paragraphs: &paras,
             keys: None,
         };
-        memo.map(&doc, f)
+        memo.map(&doc, f).to_vec()
     }
 
     #[test]
