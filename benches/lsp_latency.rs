@@ -2,10 +2,11 @@
 //! diagnostics after didOpen, latency from didChange to publishDiagnostics for
 //! one-character edits (debounce set to 0), and the server's resident memory.
 //!
-//! "server" times are what the server logs for each version: from taking the
-//! text to the publishDiagnostics JSON queued for the client (wall, and the
-//! process's CPU time, steadier on a shared machine), split into local rules,
-//! document rules and writing the JSON. "round trip" times are measured by this
+//! "server" times are what the server logs for each version: from receiving
+//! the didChange (didOpen) to the publishDiagnostics JSON queued for the
+//! client, less the debounce (wall; and the process's CPU time over the lint,
+//! steadier on a shared machine), split into local rules, document rules and
+//! writing the JSON. "round trip" times are measured by this
 //! client and add the pipe and this client's parsing of ~1 MB of JSON.
 //! Run: `cargo bench --bench lsp_latency`; with `LSP_BENCH_DISABLE=typo.idiom,typo.word`
 //! the lexicon rules are switched off (to see how much memory is the lexicon's);

@@ -126,7 +126,6 @@ struct Loaded {
 /// A lint result kept for code actions and hover.
 struct Snapshot {
     version: i32,
-    text: String,
     /// The findings with absolute spans are only built when asked for.
     linted: Option<lint::Linted>,
 }
@@ -148,6 +147,10 @@ struct OpenDoc {
     seq: u64,
     cache: Arc<Mutex<ParagraphCache>>,
     last: Option<Arc<Snapshot>>,
+    /// The text `last` was linted from, while it is the current text: an
+    /// edit drops it (the findings are then about an older text), so that
+    /// the edit changes the text in place instead of copying it.
+    last_text: Option<Arc<String>>,
 }
 
 struct State {
@@ -206,7 +209,9 @@ impl Backend {
 
     /// Schedules a lint of `uri` after `delay`, publishing only if the document is
     /// unchanged by then.
-    fn schedule(&self, uri: Url, delay: Duration) {
+    /// Lints `uri` after `delay`; `received` is when the change that asks for
+    /// it arrived, for the logged time.
+    fn schedule(&self, uri: Url, delay: Duration, received: Instant) {
         let client = self.client.clone();
         let out = self.out.clone();
         let state = self.state.clone();
@@ -215,10 +220,13 @@ impl Backend {
             None => return,
         };
         tokio::spawn(async move {
+            let mut debounced = Duration::ZERO;
             if !delay.is_zero() {
+                let slept = Instant::now();
                 tokio::time::sleep(delay).await;
+                debounced = slept.elapsed();
             }
-            lint_and_publish(client, out, state, uri, seq).await;
+            lint_and_publish(client, out, state, uri, seq, received, debounced).await;
         });
     }
 
@@ -268,7 +276,7 @@ impl Backend {
             }
         }
         for uri in uris {
-            self.schedule(uri, Duration::ZERO);
+            self.schedule(uri, Duration::ZERO, Instant::now());
         }
     }
 
@@ -289,9 +297,11 @@ impl Backend {
             .await;
     }
 
-    /// Finds the findings of the last lint of `uri`, with its snapshot.
-    fn snapshot(&self, uri: &Url) -> Option<Arc<Snapshot>> {
-        self.lock().docs.get(uri).and_then(|d| d.last.clone())
+    /// The last lint of `uri` and its text, if that is still the current text.
+    fn snapshot(&self, uri: &Url) -> Option<(Arc<Snapshot>, Arc<String>)> {
+        let st = self.lock();
+        let doc = st.docs.get(uri)?;
+        Some((doc.last.clone()?, doc.last_text.clone()?))
     }
 
     /// The config file a code action should edit for a document.
@@ -313,7 +323,11 @@ impl Backend {
     fn config_list_edit(&self, uri: &Url, key: &str, value: &str) -> Option<WorkspaceEdit> {
         let path = self.config_target(uri)?;
         let config_uri = Url::from_file_path(&path).ok()?;
-        let open_text = self.lock().docs.get(&config_uri).map(|d| d.text.text());
+        let open_text = self
+            .lock()
+            .docs
+            .get(&config_uri)
+            .map(|d| d.text.text().to_string());
         let exists = open_text.is_some() || path.is_file();
         let old = match open_text {
             Some(t) => t,
@@ -445,6 +459,8 @@ async fn lint_and_publish(
     state: Arc<Mutex<State>>,
     uri: Url,
     seq: u64,
+    received: Instant,
+    debounced: Duration,
 ) {
     // The logged time covers everything from taking the text to queueing the
     // serialized diagnostics for the client; the process's CPU time over the
@@ -538,7 +554,7 @@ async fn lint_and_publish(
         return;
     };
     detail += &format!(", back {:.2}", started.elapsed().as_secs_f64() * 1000.0);
-    let payload = {
+    let (payload, replaced) = {
         let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
         let Some(doc) = st.docs.get_mut(&uri) else {
             return;
@@ -546,24 +562,26 @@ async fn lint_and_publish(
         if doc.seq != seq {
             return; // a newer version exists; its own lint will publish
         }
-        doc.last = Some(Arc::new(Snapshot {
-            version,
-            text,
-            linted,
-        }));
-        match payload {
+        let payload = match payload {
             // Queued under the lock, so nothing newer can have been applied.
             Payload::Json(json) => {
                 out.publish(&uri, json);
                 None
             }
             Payload::Diagnostics(diags) => Some(diags),
-        }
+        };
+        let replaced = doc.last.replace(Arc::new(Snapshot { version, linted }));
+        doc.last_text = Some(text);
+        (payload, replaced)
     };
+    let published = received.elapsed().saturating_sub(debounced);
     detail += &format!(
         ", published {:.2}",
         started.elapsed().as_secs_f64() * 1000.0
     );
+    // Freeing the last lint's results (thousands of findings) is no reason
+    // to keep the client waiting.
+    drop(replaced);
     if let Some(diags) = payload {
         client
             .publish_diagnostics(uri.clone(), diags, Some(version))
@@ -574,9 +592,10 @@ async fn lint_and_publish(
         .log_message(
             MessageType::LOG,
             format!(
-                "gwlint: linted {uri} v{version} in {:.2} ms, cpu {:.2} ms ({detail})",
-                started.elapsed().as_secs_f64() * 1000.0,
-                process_cpu_ms() - cpu_started
+                "gwlint: linted {uri} v{version} in {:.2} ms, cpu {:.2} ms (lint {:.2} ms; {detail})",
+                published.as_secs_f64() * 1000.0,
+                process_cpu_ms() - cpu_started,
+                started.elapsed().as_secs_f64() * 1000.0
             ),
         )
         .await;
@@ -770,6 +789,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let received = Instant::now();
         let doc = params.text_document;
         let path = uri_path(&doc.uri);
         let config_kind = path
@@ -797,13 +817,15 @@ impl LanguageServer for Backend {
                     seq: 0,
                     cache: Default::default(),
                     last: None,
+                    last_text: None,
                 },
             );
         }
-        self.schedule(doc.uri, Duration::ZERO);
+        self.schedule(doc.uri, Duration::ZERO, received);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let received = Instant::now();
         // Applied synchronously, before any await: see the module comment.
         let uri = params.text_document.uri;
         let (clamped, delay) = {
@@ -812,6 +834,7 @@ impl LanguageServer for Backend {
             let Some(doc) = st.docs.get_mut(&uri) else {
                 return;
             };
+            doc.last_text = None;
             let mut clamped = Vec::new();
             for change in &params.content_changes {
                 clamped.extend(doc.text.apply(change, enc));
@@ -829,7 +852,7 @@ impl LanguageServer for Backend {
             )
             .await;
         }
-        self.schedule(uri.clone(), delay);
+        self.schedule(uri.clone(), delay, received);
         // A project config edited in the editor takes effect as soon as it is valid.
         let is_project = self
             .lock()
@@ -883,7 +906,7 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
-        let Some(snap) = self.snapshot(&uri) else {
+        let Some((snap, snap_text)) = self.snapshot(&uri) else {
             return Ok(None);
         };
         // Edits computed on an older text would land in the wrong place; the
@@ -893,7 +916,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         let enc = self.lock().encoding;
-        let map = PositionMap::new(&snap.text, enc);
+        let map = PositionMap::new(&snap_text, enc);
         let start = map.offset(params.range.start);
         let end = map.offset(params.range.end);
         let mut actions: Vec<CodeActionOrCommand> = Vec::new();
@@ -911,7 +934,7 @@ impl LanguageServer for Backend {
             if !rules_here.contains(&f.rule.to_string()) {
                 rules_here.push(f.rule.to_string());
             }
-            let word = &snap.text[f.span.clone()];
+            let word = &snap_text[f.span.clone()];
             if !word.trim().is_empty() && word.chars().count() <= 12 && !word.contains('\n') {
                 if let Some(edit) = self.config_list_edit(&uri, "allow", word) {
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -976,7 +999,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> RpcResult<Option<Hover>> {
         let uri = params.text_document_position_params.text_document.uri;
-        let Some(snap) = self.snapshot(&uri) else {
+        let Some((snap, snap_text)) = self.snapshot(&uri) else {
             return Ok(None);
         };
         let (enc, loaded) = {
@@ -984,7 +1007,7 @@ impl LanguageServer for Backend {
             let path = st.docs.get(&uri).and_then(|d| d.path.clone());
             (st.encoding, rules_for(&st, path.as_deref()))
         };
-        let map = PositionMap::new(&snap.text, enc);
+        let map = PositionMap::new(&snap_text, enc);
         let at = map.offset(params.text_document_position_params.position);
         let here: Vec<&Finding> = snap
             .findings()
@@ -1002,7 +1025,7 @@ impl LanguageServer for Backend {
 impl Backend {
     /// The current text of a checked (non-config) document, its kind and the
     /// negotiated encoding.
-    fn current_text(&self, uri: &Url) -> Option<(String, DocKind, Encoding)> {
+    fn current_text(&self, uri: &Url) -> Option<(Arc<String>, DocKind, Encoding)> {
         let st = self.lock();
         let doc = st
             .docs
@@ -1047,7 +1070,7 @@ impl Backend {
             uris
         };
         for u in uris {
-            self.schedule(u, Duration::ZERO);
+            self.schedule(u, Duration::ZERO, Instant::now());
         }
     }
 }
