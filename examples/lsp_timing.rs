@@ -68,10 +68,13 @@ fn main() {
     let (mut local, mut document): (Phase, Phase) = Default::default();
     let mut open = Phase::default();
     let mut run = |text: &str, lint: &mut Phase, json: &mut Phase, typed: &mut Phase| {
-        let linted = lint.time(|| cache.lint(&rules, text, DocKind::Plain, enc, &uri));
+        // The server builds the position map before linting, and the lint uses it.
+        let (linted, map) = lint.time(|| {
+            let map = PositionMap::new(text, enc);
+            (cache.lint(&rules, &map, DocKind::Plain, &uri), map)
+        });
         local.wall.push(linted.local_ms);
         document.wall.push(linted.document_ms);
-        let map = PositionMap::new(text, enc);
         json.time(|| {
             let mut out = Vec::new();
             linted.write_diagnostics(&map, &uri, &mut out);

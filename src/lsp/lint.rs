@@ -262,17 +262,17 @@ impl ParagraphCache {
         self.others_json.clear();
     }
 
-    /// Lints `text`, reusing cached paragraph results. Entries for paragraphs that
-    /// no longer occur are dropped, so the cache never outgrows the document.
-    /// Diagnostics are prepared for `enc` and `uri`.
+    /// Lints `map.text`, reusing cached paragraph results. Entries for
+    /// paragraphs that no longer occur are dropped, so the cache never
+    /// outgrows the document. Diagnostics are prepared for `map.enc` and `uri`.
     pub fn lint(
         &mut self,
         rules: &RuleSet,
-        text: &str,
+        map: &PositionMap<'_>,
         kind: DocKind,
-        enc: Encoding,
         uri: &Url,
     ) -> Linted {
+        let (text, enc) = (map.text, map.enc);
         // Document-level checkers keep their per-paragraph summaries too.
         crate::rules::memo::enable();
         if self.target.as_ref() != Some(&(enc, uri.clone())) {
@@ -309,7 +309,7 @@ impl ParagraphCache {
         );
         let picks = fold(&placed, &mut others);
         let docs_url = rules.docs_url();
-        let others_json = self.others_json(&others, text, &view, masked, docs_url);
+        let others_json = self.others_json(&others, map, &view, masked, docs_url);
         Linted {
             placed,
             others,
@@ -328,14 +328,12 @@ impl ParagraphCache {
     fn others_json(
         &mut self,
         others: &[Finding],
-        text: &str,
+        map: &PositionMap<'_>,
         view: &DocView<'_>,
         masked: bool,
         docs: Option<&str>,
     ) -> Vec<Arc<str>> {
-        let (enc, uri) = self.target.clone().expect("set by lint");
-        // Built only if some finding is new: the hits need no columns.
-        let map = std::cell::OnceCell::new();
+        let (_, uri) = self.target.clone().expect("set by lint");
         let mut kept = FxHashMap::with_capacity_and_hasher(others.len(), Default::default());
         let json = others
             .iter()
@@ -348,7 +346,6 @@ impl ParagraphCache {
                     kept.insert(key, json.clone());
                     return json;
                 }
-                let map = map.get_or_init(|| PositionMap::new(text, enc));
                 let d = convert::diagnostic(f, map, &uri, docs);
                 let json: Arc<str> = serde_json::to_string(&d)
                     .expect("diagnostics serialize")
@@ -574,7 +571,12 @@ mod tests {
     }
 
     fn lint(cache: &mut ParagraphCache, rules: &RuleSet, text: &str, kind: DocKind) -> Linted {
-        cache.lint(rules, text, kind, Encoding::Utf16, &uri())
+        cache.lint(
+            rules,
+            &PositionMap::new(text, Encoding::Utf16),
+            kind,
+            &uri(),
+        )
     }
 
     /// What the server published before the cache kept diagnostics: every

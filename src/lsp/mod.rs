@@ -520,9 +520,8 @@ async fn lint_and_publish(
             None => {
                 let linted = cache.lock().unwrap_or_else(|e| e.into_inner()).lint(
                     &loaded.rules,
-                    &text,
+                    &map,
                     kind,
-                    enc,
                     &uri,
                 );
                 let linted_at = Instant::now();
