@@ -2,10 +2,10 @@
 //! in stream order, the first [`CANDIDATES`] earlier occurrences of its hash,
 //! which the passage detector pairs it with.
 //!
-//! This is the detector's largest cost on every keystroke in the language
-//! server, because a 1 MB document has ~65,000 fingerprints and a table of all
-//! of them is several MB, far beyond the cache. Two things keep it small and
-//! fast:
+//! Built afresh for each search (`check`; the language server keeps a
+//! [`super::print_index::PrintIndex`] between edits instead). A 1 MB document
+//! has ~65,000 fingerprints, and a table of all of them is several MB, far
+//! beyond the cache. Two things keep it small and fast:
 //! - most fingerprints of an ordinary document occur once; two bitsets that
 //!   fit in L2 find them ("certainly once" for all but a few percent), and
 //!   they never enter the table, where they would only be inserted and never

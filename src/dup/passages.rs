@@ -1,11 +1,13 @@
 //! Duplicated passages inside one document.
 //!
-//! 1. Each paragraph is normalised and winnowed ([`paragraph_prints`], cacheable).
+//! 1. Each paragraph is normalised and winnowed ([`paragraph_prints`](super::paragraph_prints), cacheable).
 //! 2. The paragraphs' characters are concatenated into one stream, so a copy that
 //!    was re-wrapped into different lines still lines up with its source.
 //! 3. Fingerprints are paired with earlier occurrences of the same hash (only the
 //!    first [`CANDIDATES`] occurrences are remembered, which keeps a text made of
-//!    hundreds of copies linear).
+//!    hundreds of copies linear): from a table built for the search
+//!    (`occurrences`), or from an index the language server keeps
+//!    between edits (`print_index`).
 //! 4. Each pair is verified against the characters and extended to a maximal exact
 //!    piece. Stretches already explained by a long piece are not searched again,
 //!    and a piece is never re-extended on a diagonal that already covers it.

@@ -2,10 +2,11 @@
 //! server's searches of one document.
 //!
 //! An occurrence table rebuilt for each search ([`super::occurrences`]) must
-//! visit every fingerprint of the document to record it, even those inside a
-//! stretch a long piece already explains, which the search never pairs. This
-//! index is updated from the paragraphs an edit replaced, so a search visits
-//! only the fingerprints it pairs: in a document made of copies, a small part.
+//! visit every fingerprint of the document to record it, although the search
+//! pairs only those whose hash occurred before, outside the stretches a long
+//! piece already explains. This index is updated from the paragraphs an edit
+//! replaced and flags the fingerprints with earlier occurrences, so a search
+//! visits only what it pairs, a small part of the document's fingerprints.
 //!
 //! A fingerprint's place is its paragraph's ordinal and its offset in that
 //! paragraph's normalised characters, not its position in the stream: typing

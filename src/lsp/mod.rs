@@ -208,9 +208,8 @@ impl Backend {
     }
 
     /// Schedules a lint of `uri` after `delay`, publishing only if the document is
-    /// unchanged by then.
-    /// Lints `uri` after `delay`; `received` is when the change that asks for
-    /// it arrived, for the logged time.
+    /// unchanged by then; `received` is when the change that asked for it
+    /// arrived, where the logged time starts.
     fn schedule(&self, uri: Url, delay: Duration, received: Instant) {
         let client = self.client.clone();
         let out = self.out.clone();
@@ -462,9 +461,10 @@ async fn lint_and_publish(
     received: Instant,
     debounced: Duration,
 ) {
-    // The logged time covers everything from taking the text to queueing the
-    // serialized diagnostics for the client; the process's CPU time over the
-    // same stretch is logged too, as wall time suffers on a loaded machine.
+    // The logged time runs from the change's arrival to queueing the
+    // serialized diagnostics for the client, less the debounce; the lint's
+    // own time and the process's CPU time over it are logged too, as wall
+    // time suffers on a loaded machine.
     let started = Instant::now();
     let cpu_started = process_cpu_ms();
     let job = {
@@ -530,16 +530,16 @@ async fn lint_and_publish(
                     linted.write_diagnostics(&map, &uri, out)
                 });
                 let detail = format!(
-                    "text taken after {:.2} ms, linting from {:.2} ms, map {:.2}, lint done {:.2}; {} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms, json done {:.2}",
-                    taken_at.as_secs_f64() * 1000.0,
-                    blocking_at.as_secs_f64() * 1000.0,
-                    map_at.as_secs_f64() * 1000.0,
-                    lint_done.as_secs_f64() * 1000.0,
+                    "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms; since the lint began: text taken {:.2}, on the pool {:.2}, position map {:.2}, rules done {:.2}, JSON written {:.2}",
                     linted.recomputed,
                     linted.local_ms,
                     linted.document_ms,
                     linted.len(),
                     linted_at.elapsed().as_secs_f64() * 1000.0,
+                    taken_at.as_secs_f64() * 1000.0,
+                    blocking_at.as_secs_f64() * 1000.0,
+                    map_at.as_secs_f64() * 1000.0,
+                    lint_done.as_secs_f64() * 1000.0,
                     started.elapsed().as_secs_f64() * 1000.0
                 );
                 (Payload::Json(json), Some(linted), detail)
@@ -552,7 +552,7 @@ async fn lint_and_publish(
     let Ok((uri, text, payload, linted, mut detail)) = computed else {
         return;
     };
-    detail += &format!(", back {:.2}", started.elapsed().as_secs_f64() * 1000.0);
+    detail += &format!(", returned {:.2}", started.elapsed().as_secs_f64() * 1000.0);
     let (payload, replaced) = {
         let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
         let Some(doc) = st.docs.get_mut(&uri) else {

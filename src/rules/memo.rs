@@ -62,7 +62,7 @@ pub fn common_ends(old: &[u64], new: &[u64]) -> (usize, usize) {
 }
 
 /// The keys and summaries one call returned, in paragraph order.
-pub struct Call<T> {
+struct Call<T> {
     keys: Vec<u64>,
     values: Vec<T>,
 }
@@ -94,7 +94,9 @@ impl<T> Default for ParaMemo<T> {
 /// The summaries of a document's paragraphs, in order: the memo's own (kept
 /// locked while in use, so that an edit updates them in place instead of
 /// copying every summary of the document) or computed for this call alone.
-pub enum Summaries<'a, T> {
+pub struct Summaries<'a, T>(Held<'a, T>);
+
+enum Held<'a, T> {
     Kept(MutexGuard<'a, [Call<T>; 2]>),
     Owned(Vec<T>),
 }
@@ -103,9 +105,9 @@ impl<T> std::ops::Deref for Summaries<'_, T> {
     type Target = [T];
 
     fn deref(&self) -> &[T] {
-        match self {
-            Summaries::Kept(recent) => &recent[0].values,
-            Summaries::Owned(values) => values,
+        match &self.0 {
+            Held::Kept(recent) => &recent[0].values,
+            Held::Owned(values) => values,
         }
     }
 }
@@ -123,7 +125,9 @@ impl<T: Clone> ParaMemo<T> {
             None
         };
         let Some(mut recent) = guard else {
-            return Summaries::Owned(paragraphs.iter().map(|p| summarise(p.text)).collect());
+            return Summaries(Held::Owned(
+                paragraphs.iter().map(|p| summarise(p.text)).collect(),
+            ));
         };
         let keys: Vec<u64> = (0..paragraphs.len()).map(|i| doc.key(i)).collect();
         let ends = recent.each_ref().map(|call| common_ends(&call.keys, &keys));
@@ -155,7 +159,7 @@ impl<T: Clone> ParaMemo<T> {
         let old_end = last.values.len() - suffix;
         last.values.splice(prefix..old_end, values);
         last.keys = keys;
-        Summaries::Kept(recent)
+        Summaries(Held::Kept(recent))
     }
 }
 

@@ -39,7 +39,7 @@ pub struct PatternChecker {
 
 /// All pattern rules of a rule set, behind one literal prefilter. Each regex whose
 /// matches must contain one of a few literals (found by `regex-syntax`)
-/// contributes them to one [`LiteralGate`]; one pass over a paragraph then tells
+/// contributes them to one `LiteralGate`; one pass over a paragraph then tells
 /// which rules can match at all, and only those run. Rules without such literals
 /// always run. With dozens of pattern rules this is one scan instead of dozens.
 pub struct PatternGroup {
