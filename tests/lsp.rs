@@ -435,7 +435,7 @@ fn document_symbols_and_folding_on_a_corpus_file() {
 }
 
 #[test]
-fn code_actions_are_not_offered_from_a_stale_lint() {
+fn code_actions_and_hover_are_not_offered_from_a_stale_lint() {
     let (_dir, root_uri, uri) = project();
     let mut c = LspClient::spawn(None);
     c.initialize(&["utf-16"], Some(&root_uri), json!({"debounceMs": 1500}));
@@ -449,8 +449,24 @@ fn code_actions_are_not_offered_from_a_stale_lint() {
         json!({"textDocument": {"uri": uri}, "range": diags[0]["range"], "context": {"diagnostics": diags}}),
     );
     assert!(stale.is_null(), "{stale}");
+    // Hover, likewise: version 1's finding is no longer where it was.
+    let hover_at = |c: &mut LspClient, character: u32| {
+        c.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": character}}),
+        )
+    };
+    let stale_hover = hover_at(&mut c, 1);
+    assert!(stale_hover.is_null(), "{stale_hover}");
     let fresh = c.diagnostics(&uri, Some(2));
     assert_eq!(ranges(&fresh), vec![("terms".into(), 0, 2, 0, 6)]);
+    let hover = hover_at(&mut c, 3);
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .is_some_and(|md| md.contains("本单位规范用语")),
+        "{hover}"
+    );
     let actions = c.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": fresh[0]["range"], "context": {"diagnostics": fresh}}),
