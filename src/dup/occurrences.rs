@@ -123,7 +123,7 @@ impl<'b> Occurrences<'b> {
 }
 
 #[inline]
-pub(crate) fn prefetch<T>(at: &T) {
+fn prefetch<T>(at: &T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: a prefetch is only a hint; it never faults, whatever the address.
     unsafe {

@@ -259,16 +259,15 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
     assert_eq!(paragraphs.len(), norms.len(), "one reduction per paragraph");
     let all_prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
     let (change, same_paragraphs) = match keys {
-        Some(keys)
-            if scratch.keys.len() == scratch.stream.para_base.len() && scratch.index.is_some() =>
-        {
+        // The index exists only after a search with keys, which left them
+        // in `scratch.keys` for the stream it built.
+        Some(keys) if scratch.index.is_some() => {
             assert_eq!(keys.len(), paragraphs.len(), "one key per paragraph");
             let (head, tail) = crate::rules::memo::common_ends(&scratch.keys, keys);
             let old_count = scratch.keys.len() - tail - head;
             let spliced = splice_stream(&mut scratch.stream, norms, head, tail);
-            if let Some(index) = &mut scratch.index {
-                index.splice(head, old_count, &all_prints[head..keys.len() - tail]);
-            }
+            let index = scratch.index.as_mut().expect("matched above");
+            index.splice(head, old_count, &all_prints[head..keys.len() - tail]);
             scratch.keys.clear();
             scratch.keys.extend_from_slice(keys);
             spliced
@@ -296,22 +295,25 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
     let runs = match &scratch.selected {
         Some((_, runs)) if scratch.selection_reused => runs.clone(),
         _ => {
-            let runs = match &scratch.index {
-                Some(index) => selected_runs(
-                    &scratch.stream,
-                    index.occurrences(&scratch.stream.para_base),
-                    params,
-                    &mut scratch.widened,
-                    change,
-                ),
-                None => selected_runs(
-                    &scratch.stream,
-                    Occurrences::new(&scratch.stream, &all_prints, &mut scratch.occurrences),
-                    params,
-                    &mut scratch.widened,
-                    change,
-                ),
+            let (mut from_index, mut from_table);
+            let occurrences: &mut dyn Earlier = match &scratch.index {
+                Some(index) => {
+                    from_index = index.occurrences(&scratch.stream.para_base);
+                    &mut from_index
+                }
+                None => {
+                    from_table =
+                        Occurrences::new(&scratch.stream, &all_prints, &mut scratch.occurrences);
+                    &mut from_table
+                }
             };
+            let runs = selected_runs(
+                &scratch.stream,
+                occurrences,
+                params,
+                &mut scratch.widened,
+                change,
+            );
             scratch.selected = Some((*params, runs.clone()));
             runs
         }
@@ -379,7 +381,7 @@ fn splice_stream<N: std::ops::Deref<Target = ParagraphNorm>>(
 /// characters and paragraph starts, the fingerprints and the settings.
 fn selected_runs(
     stream: &Stream,
-    occurrences: impl Earlier,
+    occurrences: &mut dyn Earlier,
     params: &PassageParams,
     memo: &mut WidenMemo,
     change: Change,
@@ -661,7 +663,7 @@ fn to_passage<N: std::ops::Deref<Target = ParagraphNorm>>(
 
 /// Pairs fingerprints with earlier occurrences and extends each pair into a
 /// maximal exact piece whose source ends before it starts.
-fn pieces(stream: &Stream, mut occurrences: impl Earlier, k: usize, long: u32) -> Vec<Piece> {
+fn pieces(stream: &Stream, occurrences: &mut dyn Earlier, k: usize, long: u32) -> Vec<Piece> {
     let s = &stream.chars;
     let n = s.len() as u32;
     let k = k as u32;

@@ -125,7 +125,6 @@ struct Loaded {
 
 /// A lint result kept for code actions and hover.
 struct Snapshot {
-    version: i32,
     /// The findings with absolute spans are only built when asked for.
     linted: Option<lint::Linted>,
 }
@@ -569,7 +568,7 @@ async fn lint_and_publish(
             }
             Payload::Diagnostics(diags) => Some(diags),
         };
-        let replaced = doc.last.replace(Arc::new(Snapshot { version, linted }));
+        let replaced = doc.last.replace(Arc::new(Snapshot { linted }));
         doc.last_text = Some(text);
         (payload, replaced)
     };
@@ -807,7 +806,7 @@ impl LanguageServer for Backend {
             st.docs.insert(
                 doc.uri.clone(),
                 OpenDoc {
-                    text: DocText::new(&doc.text),
+                    text: DocText::new(doc.text),
                     version: doc.version,
                     kind,
                     path,
@@ -905,15 +904,11 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> RpcResult<Option<CodeActionResponse>> {
         let uri = params.text_document.uri;
+        // None after an edit: fixes computed on an older text would land in
+        // the wrong place; the client asks again once the new diagnostics arrive.
         let Some((snap, snap_text)) = self.snapshot(&uri) else {
             return Ok(None);
         };
-        // Edits computed on an older text would land in the wrong place; the
-        // client asks again once the new diagnostics arrive.
-        let current = self.lock().docs.get(&uri).map(|d| d.version);
-        if current != Some(snap.version) {
-            return Ok(None);
-        }
         let enc = self.lock().encoding;
         let map = PositionMap::new(&snap_text, enc);
         let start = map.offset(params.range.start);

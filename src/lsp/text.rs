@@ -25,10 +25,10 @@ pub struct Clamped {
 }
 
 impl DocText {
-    pub fn new(text: &str) -> DocText {
+    pub fn new(text: String) -> DocText {
         DocText {
-            rope: Rope::from_str(text),
-            flat: Arc::new(text.to_owned()),
+            rope: Rope::from_str(&text),
+            flat: Arc::new(text),
         }
     }
 
@@ -170,7 +170,7 @@ mod tests {
         new: &str,
         enc: Encoding,
     ) -> (String, usize) {
-        let mut doc = DocText::new(text);
+        let mut doc = DocText::new(text.to_owned());
         let change = TextDocumentContentChangeEvent {
             range: Some(Range::new(
                 Position::new(range.0 .0, range.0 .1),

@@ -17,12 +17,11 @@
 //! batch `check` over many files would only pay for hashing and never hit.
 
 use std::hash::{BuildHasher, Hasher};
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rustc_hash::FxHashMap;
-
-use std::ops::Range;
 
 use super::DocView;
 use crate::finding::Finding;
@@ -36,6 +35,12 @@ pub fn enable() {
 
 pub fn enabled() -> bool {
     ENABLED.load(Ordering::Relaxed)
+}
+
+/// A memo's state when memoisation is on and no other thread is using it: a
+/// call that finds it busy computes everything itself rather than wait.
+fn lock_if_enabled<T>(memo: &Mutex<T>) -> Option<MutexGuard<'_, T>> {
+    enabled().then(|| memo.try_lock().ok()).flatten()
 }
 
 /// Hash of a paragraph's text (its length included, so prefixes differ).
@@ -119,17 +124,12 @@ impl<T: Clone> ParaMemo<T> {
     /// this call computes everything itself rather than wait.
     pub fn map(&self, doc: &DocView<'_>, summarise: impl Fn(&str) -> T) -> Summaries<'_, T> {
         let paragraphs = doc.paragraphs;
-        let guard = if enabled() {
-            self.recent.try_lock().ok()
-        } else {
-            None
-        };
-        let Some(mut recent) = guard else {
+        let Some(mut recent) = lock_if_enabled(&self.recent) else {
             return Summaries(Held::Owned(
                 paragraphs.iter().map(|p| summarise(p.text)).collect(),
             ));
         };
-        let keys: Vec<u64> = (0..paragraphs.len()).map(|i| doc.key(i)).collect();
+        let keys = doc.all_keys();
         let ends = recent.each_ref().map(|call| common_ends(&call.keys, &keys));
         // The call to build on becomes the last one and the other stays the
         // one before; with nothing in common, the new call replaces the older.
@@ -158,7 +158,8 @@ impl<T: Clone> ParaMemo<T> {
         let last = &mut recent[0];
         let old_end = last.values.len() - suffix;
         last.values.splice(prefix..old_end, values);
-        last.keys = keys;
+        last.keys.clear();
+        last.keys.extend_from_slice(&keys);
         Summaries(Held::Kept(recent))
     }
 }
@@ -199,25 +200,22 @@ impl Unaffected {
         check: impl FnOnce(&mut Vec<Finding>),
         out: &mut Vec<Finding>,
     ) {
-        let guard = if enabled() {
-            self.last.try_lock().ok()
-        } else {
-            None
-        };
-        let Some(mut last) = guard else {
+        let Some(mut last) = lock_if_enabled(&self.last) else {
             return check(out);
         };
-        let n = doc.paragraphs.len();
-        let keys: Vec<u64> = (0..n).map(|i| doc.key(i)).collect();
-        if let Some(kept) = last.as_mut().and_then(|l| l.shifted(doc, &keys, &inert)) {
-            out.extend_from_slice(&kept);
-            return;
+        let keys = doc.all_keys();
+        if let Some(l) = last.as_mut() {
+            if l.shift_to(doc, &keys, &inert) {
+                out.extend_from_slice(&l.findings);
+                return;
+            }
         }
+        let n = doc.paragraphs.len();
         let mut found = Vec::new();
         check(&mut found);
         out.extend_from_slice(&found);
         *last = Some(LastCall {
-            keys,
+            keys: keys.into_owned(),
             inert: (0..n).map(inert).collect(),
             starts: doc.paragraphs.iter().map(|p| p.start).collect(),
             text_len: doc.text.len(),
@@ -227,10 +225,26 @@ impl Unaffected {
 }
 
 impl LastCall {
-    /// The findings for `doc`, if the edit since this call changed only inert
-    /// paragraphs; this call then becomes `doc`'s.
+    /// Whether the edit since this call changed only inert paragraphs; if
+    /// so, this call becomes `doc`'s, its findings shifted.
+    fn shift_to(&mut self, doc: &DocView<'_>, keys: &[u64], inert: impl Fn(usize) -> bool) -> bool {
+        let Some(findings) = self.shifted(doc, keys, inert) else {
+            return false;
+        };
+        self.keys.clear();
+        self.keys.extend_from_slice(keys);
+        for (old, p) in self.starts.iter_mut().zip(doc.paragraphs) {
+            *old = p.start;
+        }
+        self.text_len = doc.text.len();
+        self.findings = findings;
+        true
+    }
+
+    /// This call's findings moved to `doc`, if the edit since changed only
+    /// inert paragraphs.
     fn shifted(
-        &mut self,
+        &self,
         doc: &DocView<'_>,
         keys: &[u64],
         inert: impl Fn(usize) -> bool,
@@ -284,13 +298,6 @@ impl LastCall {
             }
             findings.push(f);
         }
-        self.keys.clear();
-        self.keys.extend_from_slice(keys);
-        for (old, p) in self.starts.iter_mut().zip(paras) {
-            *old = p.start;
-        }
-        self.text_len = doc.text.len();
-        self.findings = findings.clone();
         Some(findings)
     }
 }

@@ -40,6 +40,14 @@ impl DocView<'_> {
             None => memo::hash_text(self.paragraphs[i].text),
         }
     }
+
+    /// Every paragraph's key: the caller's, or hashed now.
+    pub fn all_keys(&self) -> std::borrow::Cow<'_, [u64]> {
+        match self.keys {
+            Some(keys) => keys.into(),
+            None => (0..self.paragraphs.len()).map(|i| self.key(i)).collect(),
+        }
+    }
 }
 
 /// A built rule (or group of rules of one kind) ready to run.
