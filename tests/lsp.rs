@@ -474,3 +474,52 @@ fn code_actions_and_hover_are_not_offered_from_a_stale_lint() {
     assert!(actions.as_array().is_some_and(|a| !a.is_empty()));
     c.shutdown();
 }
+
+/// Lints run as jobs on one thread pool, where a thread waiting inside one
+/// lint may pick up another. Rapid edits to several large documents at once,
+/// with no debounce, keep lints of every document overlapping: each document
+/// must still get its last version's diagnostics, the same as a fresh open of
+/// that text gets.
+#[test]
+fn overlapping_lints_of_several_documents_all_publish() {
+    let mut c = LspClient::spawn(None);
+    c.initialize(&["utf-16"], None, json!({"debounceMs": 0}));
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
+    let mut texts: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    texts.sort();
+    let uris: Vec<String> = (0..texts.len())
+        .map(|i| format!("file:///tmp/overlap{i}.txt"))
+        .collect();
+    for (uri, text) in uris.iter().zip(&texts) {
+        c.open(uri, "plaintext", text);
+    }
+    let rounds = 25;
+    for v in 2..2 + rounds {
+        for (uri, text) in uris.iter().zip(texts.iter_mut()) {
+            let at = json!({"line": 1, "character": 0});
+            c.change(
+                uri,
+                v,
+                json!([{"range": {"start": at, "end": at}, "text": "XX局"}]),
+            );
+            let line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+            text.insert_str(line_end, "XX局");
+        }
+    }
+    let last: Vec<Vec<Value>> = uris
+        .iter()
+        .map(|uri| c.diagnostics(uri, Some(1 + rounds)))
+        .collect();
+    for (i, (text, got)) in texts.iter().zip(&last).enumerate() {
+        let fresh = format!("file:///tmp/fresh{i}.txt");
+        c.open(&fresh, "plaintext", text);
+        assert_eq!(ranges(got), ranges(&c.diagnostics(&fresh, Some(1))));
+        assert!(ranges(got)
+            .iter()
+            .any(|r| r.0 == "placeholder.x" && r.1 == 1));
+    }
+    c.shutdown();
+}

@@ -2,8 +2,9 @@
 //!
 //! Ordering: tower-lsp runs handlers concurrently, but each handler here applies its
 //! edit to the shared state synchronously, before its first `.await`, so edits are
-//! applied in arrival order. Linting runs later on a blocking thread against a
-//! snapshot; a result is published only if its document has not changed since.
+//! applied in arrival order. Linting runs later against a
+//! snapshot, as a job on the rayon pool; a result is published only if its document
+//! has not changed since.
 
 mod config_edit;
 mod convert;
@@ -144,7 +145,8 @@ struct OpenDoc {
     checked: bool,
     /// Bumped on every change; a lint publishes only if it is still current.
     seq: u64,
-    cache: Arc<Mutex<ParagraphCache>>,
+    /// Async, because a lint holds it while its job waits for the pool.
+    cache: Arc<tokio::sync::Mutex<ParagraphCache>>,
     last: Option<Arc<Snapshot>>,
     /// The text `last` was linted from, while it is the current text: an
     /// edit drops it (the findings are then about an older text), so that
@@ -198,8 +200,7 @@ impl Backend {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic elsewhere must not take the server down with a poisoned lock.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        lock_state(&self.state)
     }
 
     async fn log(&self, typ: MessageType, message: String) {
@@ -250,7 +251,7 @@ impl Backend {
                 }
             }
             for doc in state.docs.values_mut() {
-                doc.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                doc.cache = Default::default();
                 doc.seq += 1;
             }
             let uris: Vec<Url> = state.docs.keys().cloned().collect();
@@ -451,6 +452,13 @@ enum Payload {
 
 /// Lints the current text of `uri` if its change counter is still `seq`, and
 /// publishes the diagnostics if it is still current afterwards.
+///
+/// The lint runs as a job on the rayon pool, which then publishes itself:
+/// handing the work to a blocking thread that waits for the pool, and the
+/// result back to this task, cost three thread wake-ups per keystroke. A
+/// pool thread waiting inside a lint may run another queued lint; the
+/// document's cache lock, taken here before the job is queued, keeps two
+/// lints of one document off the pool at once, so that cannot deadlock.
 async fn lint_and_publish(
     client: Client,
     out: Output,
@@ -460,6 +468,14 @@ async fn lint_and_publish(
     received: Instant,
     debounced: Duration,
 ) {
+    fn current<'a>(st: &'a State, uri: &Url, seq: u64) -> Option<&'a OpenDoc> {
+        st.docs.get(uri).filter(|d| d.seq == seq && d.checked)
+    }
+    let Some(cache) = current(&lock_state(&state), &uri, seq).map(|d| d.cache.clone()) else {
+        return;
+    };
+    // Waits for this document's previous lint, if one is still running.
+    let cache = cache.lock_owned().await;
     // The logged time runs from the change's arrival to queueing the
     // serialized diagnostics for the client, less the debounce; the lint's
     // own time and the process's CPU time over it are logged too, as wall
@@ -467,32 +483,23 @@ async fn lint_and_publish(
     let started = Instant::now();
     let cpu_started = process_cpu_ms();
     let job = {
-        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = lock_state(&state);
         let enc = st.encoding;
-        let Some(doc) = st.docs.get(&uri) else { return };
-        if doc.seq != seq || !doc.checked {
+        let Some(doc) = current(&st, &uri, seq) else {
             return;
-        }
-        let text = doc.text.text();
-        let version = doc.version;
-        let kind = doc.kind;
-        let config_kind = doc.config_kind;
-        let path = doc.path.clone();
-        let cache = doc.cache.clone();
-        let (loaded, config_error) = ensure_rules(&mut st, path.as_deref());
-        (
-            text,
-            version,
-            kind,
-            config_kind,
-            path,
-            cache,
-            loaded,
-            config_error,
+        };
+        let job = LintJob {
+            text: doc.text.text(),
+            version: doc.version,
+            kind: doc.kind,
+            config_kind: doc.config_kind,
+            path: doc.path.clone(),
             enc,
-        )
+        };
+        let (loaded, config_error) = ensure_rules(&mut st, job.path.as_deref());
+        (job, loaded, config_error)
     };
-    let (text, version, kind, config_kind, path, cache, loaded, config_error, enc) = job;
+    let (job, loaded, config_error) = job;
     if let Some(e) = config_error {
         client
             .log_message(
@@ -502,85 +509,26 @@ async fn lint_and_publish(
             .await;
     }
     let taken_at = started.elapsed();
-    let computed = tokio::task::spawn_blocking(move || {
-        let blocking_at = started.elapsed();
-        let map = PositionMap::new(&text, enc);
-        let map_at = started.elapsed();
-        let (payload, linted, detail) = match config_kind {
-            Some(ck) => {
-                let p = path.clone().unwrap_or_else(|| PathBuf::from("rules.toml"));
-                let problems = rulefile::check(&p, &text, ck);
-                let diags: Vec<Diagnostic> = problems
-                    .iter()
-                    .map(|p| config_diagnostic(p, &map))
-                    .collect();
-                (Payload::Diagnostics(diags), None, String::new())
-            }
-            None => {
-                let linted = cache.lock().unwrap_or_else(|e| e.into_inner()).lint(
-                    &loaded.rules,
-                    &map,
-                    kind,
-                    &uri,
-                );
-                let linted_at = Instant::now();
-                let lint_done = started.elapsed();
-                let json = publish_json(&uri, version, linted.len(), |out| {
-                    linted.write_diagnostics(&map, &uri, out)
-                });
-                let detail = format!(
-                    "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms; since the lint began: text taken {:.2}, on the pool {:.2}, position map {:.2}, rules done {:.2}, JSON written {:.2}",
-                    linted.recomputed,
-                    linted.local_ms,
-                    linted.document_ms,
-                    linted.len(),
-                    linted_at.elapsed().as_secs_f64() * 1000.0,
-                    taken_at.as_secs_f64() * 1000.0,
-                    blocking_at.as_secs_f64() * 1000.0,
-                    map_at.as_secs_f64() * 1000.0,
-                    lint_done.as_secs_f64() * 1000.0,
-                    started.elapsed().as_secs_f64() * 1000.0
-                );
-                (Payload::Json(json), Some(linted), detail)
-            }
-        };
-        drop(map);
-        (uri, text, payload, linted, detail)
-    })
-    .await;
-    let Ok((uri, text, payload, linted, mut detail)) = computed else {
-        return;
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let version = job.version;
+    let publisher = Publisher {
+        out,
+        state,
+        uri: uri.clone(),
+        seq,
+        received,
+        debounced,
     };
-    detail += &format!(", returned {:.2}", started.elapsed().as_secs_f64() * 1000.0);
-    let (payload, replaced) = {
-        let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(doc) = st.docs.get_mut(&uri) else {
-            return;
-        };
-        if doc.seq != seq {
-            return; // a newer version exists; its own lint will publish
-        }
-        let payload = match payload {
-            // Queued under the lock, so nothing newer can have been applied.
-            Payload::Json(json) => {
-                out.publish(&uri, json);
-                None
-            }
-            Payload::Diagnostics(diags) => Some(diags),
-        };
-        let replaced = doc.last.replace(Arc::new(Snapshot { linted }));
-        doc.last_text = Some(text);
-        (payload, replaced)
-    };
-    let published = received.elapsed().saturating_sub(debounced);
-    detail += &format!(
-        ", published {:.2}",
-        started.elapsed().as_secs_f64() * 1000.0
-    );
-    // Freeing the last lint's results (thousands of findings) is no reason
-    // to keep the client waiting.
-    drop(replaced);
-    if let Some(diags) = payload {
+    rayon::spawn(move || {
+        // A panic must not take the pool down; the document keeps its last
+        // diagnostics, as it did when the lint ran on a blocking thread.
+        let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run_lint(job, cache, &loaded, &publisher, started, taken_at)
+        }));
+        let _ = tx.send(done.ok().flatten());
+    });
+    let Ok(Some(done)) = rx.await else { return };
+    if let Some(diags) = done.diagnostics {
         client
             .publish_diagnostics(uri.clone(), diags, Some(version))
             .await;
@@ -590,13 +538,134 @@ async fn lint_and_publish(
         .log_message(
             MessageType::LOG,
             format!(
-                "gwlint: linted {uri} v{version} in {:.2} ms, cpu {:.2} ms (lint {:.2} ms; {detail})",
-                published.as_secs_f64() * 1000.0,
+                "gwlint: linted {uri} v{version} in {:.2} ms, cpu {:.2} ms (lint {:.2} ms; {})",
+                done.published.as_secs_f64() * 1000.0,
                 process_cpu_ms() - cpu_started,
-                started.elapsed().as_secs_f64() * 1000.0
+                done.lint_ms,
+                done.detail
             ),
         )
         .await;
+}
+
+fn lock_state(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
+    // A panic elsewhere must not take the server down with a poisoned lock.
+    state.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// What a lint reads of its document, taken under the state lock.
+struct LintJob {
+    text: Arc<String>,
+    version: i32,
+    kind: DocKind,
+    config_kind: Option<ConfigFileKind>,
+    path: Option<PathBuf>,
+    enc: Encoding,
+}
+
+/// Where and when a lint's result goes: published only while the document
+/// is still at change `seq`.
+struct Publisher {
+    out: Output,
+    state: Arc<Mutex<State>>,
+    uri: Url,
+    seq: u64,
+    received: Instant,
+    debounced: Duration,
+}
+
+/// A published lint, for the log (and, for config files, the diagnostics
+/// that go through the client).
+struct Published {
+    diagnostics: Option<Vec<Diagnostic>>,
+    published: Duration,
+    lint_ms: f64,
+    detail: String,
+}
+
+/// Lints `job` (on the pool) and publishes the result if it is still current;
+/// `None` when a newer change superseded it.
+fn run_lint(
+    job: LintJob,
+    mut cache: tokio::sync::OwnedMutexGuard<ParagraphCache>,
+    loaded: &Loaded,
+    publisher: &Publisher,
+    started: Instant,
+    taken_at: Duration,
+) -> Option<Published> {
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let on_pool_at = started.elapsed();
+    let map = PositionMap::new(&job.text, job.enc);
+    let map_at = started.elapsed();
+    let (payload, linted, mut detail) = match job.config_kind {
+        Some(ck) => {
+            drop(cache);
+            let p = job.path.unwrap_or_else(|| PathBuf::from("rules.toml"));
+            let problems = rulefile::check(&p, &job.text, ck);
+            let diags: Vec<Diagnostic> = problems
+                .iter()
+                .map(|p| config_diagnostic(p, &map))
+                .collect();
+            (Payload::Diagnostics(diags), None, String::new())
+        }
+        None => {
+            let linted = cache.lint(&loaded.rules, &map, job.kind, &publisher.uri);
+            drop(cache);
+            let linted_at = Instant::now();
+            let lint_done = started.elapsed();
+            let json = publish_json(&publisher.uri, job.version, linted.len(), |out| {
+                linted.write_diagnostics(&map, &publisher.uri, out)
+            });
+            let detail = format!(
+                "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms; since the lint began: text taken {:.2}, on the pool {:.2}, position map {:.2}, rules done {:.2}, JSON written {:.2}",
+                linted.recomputed,
+                linted.local_ms,
+                linted.document_ms,
+                linted.len(),
+                ms(linted_at.elapsed()),
+                ms(taken_at),
+                ms(on_pool_at),
+                ms(map_at),
+                ms(lint_done),
+                ms(started.elapsed()),
+            );
+            (Payload::Json(json), Some(linted), detail)
+        }
+    };
+    drop(map);
+    let (diagnostics, replaced) = {
+        let mut st = lock_state(&publisher.state);
+        let doc = st
+            .docs
+            .get_mut(&publisher.uri)
+            .filter(|d| d.seq == publisher.seq)?; // a newer version publishes itself
+        let diagnostics = match payload {
+            // Queued under the lock, so nothing newer can have been applied.
+            Payload::Json(json) => {
+                publisher.out.publish(&publisher.uri, json);
+                None
+            }
+            Payload::Diagnostics(diags) => Some(diags),
+        };
+        let replaced = doc.last.replace(Arc::new(Snapshot { linted }));
+        doc.last_text = Some(job.text);
+        (diagnostics, replaced)
+    };
+    let published = publisher
+        .received
+        .elapsed()
+        .saturating_sub(publisher.debounced);
+    detail += &format!(", published {:.2}", ms(started.elapsed()));
+    let lint_ms = ms(started.elapsed());
+    // Freeing the last lint's results (thousands of findings) is no reason
+    // to keep the client waiting.
+    drop(replaced);
+    Some(Published {
+        diagnostics,
+        published,
+        lint_ms,
+        detail,
+    })
 }
 
 /// How long the server must have been without lints before it hands freed
@@ -1056,7 +1125,7 @@ impl Backend {
             let mut uris = Vec::new();
             for (u, doc) in st.docs.iter_mut() {
                 if doc.config_kind.is_none() {
-                    doc.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+                    doc.cache = Default::default();
                     doc.seq += 1;
                     uris.push(u.clone());
                 }
