@@ -10,6 +10,7 @@ mod config_edit;
 mod convert;
 pub mod lint;
 mod out;
+pub mod pool;
 mod rulefile;
 mod settings;
 mod symbols;
@@ -38,6 +39,7 @@ use text::{DocText, PositionMap};
 /// Runs the server on stdin/stdout until the client says exit.
 pub fn run_stdio() -> std::io::Result<()> {
     limit_malloc_arenas();
+    pool::start_pinned_pool();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
