@@ -17,7 +17,6 @@ use std::time::Instant;
 
 use gwlint::lsp::lint::ParagraphCache;
 use gwlint::lsp::process_cpu_ms;
-use gwlint::lsp::text::PositionMap;
 use gwlint::position::Encoding;
 use gwlint::{DocKind, RuleSet};
 use tower_lsp::lsp_types::{PublishDiagnosticsParams, Url};
@@ -72,11 +71,8 @@ fn main() {
     let (mut local, mut document): (Phase, Phase) = Default::default();
     let mut open = Phase::default();
     let mut run = |text: &str, lint: &mut Phase, json: &mut Phase, typed: &mut Phase| {
-        // The server builds the position map before linting, and the lint uses it.
-        let (linted, map) = lint.time(|| {
-            let map = PositionMap::new(text, enc);
-            (cache.lint(&rules, &map, DocKind::Plain, &uri), map)
-        });
+        // The lint builds the position map on the side, as in the server.
+        let (linted, map) = lint.time(|| cache.lint(&rules, text, enc, DocKind::Plain, &uri));
         local.wall.push(linted.local_ms);
         document.wall.push(linted.document_ms);
         json.time(|| {

@@ -262,17 +262,18 @@ impl ParagraphCache {
         self.others_json.clear();
     }
 
-    /// Lints `map.text`, reusing cached paragraph results. Entries for
+    /// Lints `text`, reusing cached paragraph results. Entries for
     /// paragraphs that no longer occur are dropped, so the cache never
-    /// outgrows the document. Diagnostics are prepared for `map.enc` and `uri`.
-    pub fn lint(
+    /// outgrows the document. Diagnostics are prepared for `enc` and `uri`.
+    /// Returns the text's position map too, which is built on the side.
+    pub fn lint<'t>(
         &mut self,
         rules: &RuleSet,
-        map: &PositionMap<'_>,
+        text: &'t str,
+        enc: Encoding,
         kind: DocKind,
         uri: &Url,
-    ) -> Linted {
-        let (text, enc) = (map.text, map.enc);
+    ) -> (Linted, PositionMap<'t>) {
         // Document-level checkers keep their per-paragraph summaries too.
         crate::rules::memo::enable();
         if self.target.as_ref() != Some(&(enc, uri.clone())) {
@@ -296,7 +297,8 @@ impl ParagraphCache {
         // heavy and run side by side; on an edit the local part is tiny. The
         // document rules go first: `join` runs its first closure at once and
         // leaves the second to be taken by an idle thread, which has to wake.
-        let ((mut others, document_ms), (placed, recomputed, local_ms)) = rayon::join(
+        // The position map waits for the local rules, off the critical path.
+        let ((mut others, document_ms), (placed, recomputed, local_ms, map)) = rayon::join(
             || {
                 let t = std::time::Instant::now();
                 let found = rules.check_document_parallel(&view);
@@ -304,13 +306,14 @@ impl ParagraphCache {
             },
             || {
                 let (placed, recomputed) = self.locals(rules, text, &view, masked, enc, uri);
-                (placed, recomputed, ms_since(started))
+                let local_ms = ms_since(started);
+                (placed, recomputed, local_ms, PositionMap::new(text, enc))
             },
         );
         let picks = fold(&placed, &mut others);
         let docs_url = rules.docs_url();
-        let others_json = self.others_json(&others, map, &view, masked, docs_url);
-        Linted {
+        let others_json = self.others_json(&others, &map, &view, masked, docs_url);
+        let linted = Linted {
             placed,
             others,
             others_json,
@@ -320,7 +323,8 @@ impl ParagraphCache {
             local_ms,
             document_ms,
             docs_url: rules.docs_url().map(str::to_owned),
-        }
+        };
+        (linted, map)
     }
 
     /// `others` as JSON, reusing what the last lint serialized; the cache then
@@ -571,12 +575,7 @@ mod tests {
     }
 
     fn lint(cache: &mut ParagraphCache, rules: &RuleSet, text: &str, kind: DocKind) -> Linted {
-        cache.lint(
-            rules,
-            &PositionMap::new(text, Encoding::Utf16),
-            kind,
-            &uri(),
-        )
+        cache.lint(rules, text, Encoding::Utf16, kind, &uri()).0
     }
 
     /// What the server published before the cache kept diagnostics: every

@@ -597,11 +597,10 @@ fn run_lint(
 ) -> Option<Published> {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let on_pool_at = started.elapsed();
-    let map = PositionMap::new(&job.text, job.enc);
-    let map_at = started.elapsed();
     let (payload, linted, mut detail) = match job.config_kind {
         Some(ck) => {
             drop(cache);
+            let map = PositionMap::new(&job.text, job.enc);
             let p = job.path.unwrap_or_else(|| PathBuf::from("rules.toml"));
             let problems = rulefile::check(&p, &job.text, ck);
             let diags: Vec<Diagnostic> = problems
@@ -611,7 +610,8 @@ fn run_lint(
             (Payload::Diagnostics(diags), None, String::new())
         }
         None => {
-            let linted = cache.lint(&loaded.rules, &map, job.kind, &publisher.uri);
+            let (linted, map) =
+                cache.lint(&loaded.rules, &job.text, job.enc, job.kind, &publisher.uri);
             drop(cache);
             let linted_at = Instant::now();
             let lint_done = started.elapsed();
@@ -619,7 +619,7 @@ fn run_lint(
                 linted.write_diagnostics(&map, &publisher.uri, out)
             });
             let detail = format!(
-                "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms; since the lint began: text taken {:.2}, on the pool {:.2}, position map {:.2}, rules done {:.2}, JSON written {:.2}",
+                "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms; since the lint began: text taken {:.2}, on the pool {:.2}, rules done {:.2}, JSON written {:.2}",
                 linted.recomputed,
                 linted.local_ms,
                 linted.document_ms,
@@ -627,14 +627,12 @@ fn run_lint(
                 ms(linted_at.elapsed()),
                 ms(taken_at),
                 ms(on_pool_at),
-                ms(map_at),
                 ms(lint_done),
                 ms(started.elapsed()),
             );
             (Payload::Json(json), Some(linted), detail)
         }
     };
-    drop(map);
     let (diagnostics, replaced) = {
         let mut st = lock_state(&publisher.state);
         let doc = st
