@@ -149,6 +149,12 @@ struct Placed {
     start: usize,
     len: usize,
     line: u32,
+    /// `local`'s number of findings and whether one deletes, copied here so
+    /// that the fold reads a paragraph's findings only where a document-level
+    /// finding falls: it visits every paragraph, and each `Local` is a cache
+    /// miss of its own.
+    count: u32,
+    deletes: bool,
     local: Arc<Local>,
 }
 
@@ -442,6 +448,8 @@ impl ParagraphCache {
                 start: view.paragraphs[i].start,
                 len: view.paragraphs[i].text.len(),
                 line: view.paragraphs[i].index as u32,
+                count: local.findings.len() as u32,
+                deletes: local.deletes,
                 local: local.clone(),
             })
             .collect();
@@ -514,18 +522,18 @@ fn fold(placed: &[Placed], others: &mut Vec<Finding>) -> Vec<Pick> {
                 if p.start > d.end {
                     break;
                 }
-                refold[i] |= !p.local.findings.is_empty();
+                refold[i] |= p.count > 0;
             }
         }
         let Some(i) = holder(f.span.start) else {
             continue;
         };
         let p = &placed[i];
-        let same_span =
-            p.local.findings.iter().any(|l| {
+        let same_span = p.count > 0
+            && p.local.findings.iter().any(|l| {
                 l.span.start + p.start == f.span.start && l.span.end + p.start == f.span.end
             });
-        let inside = p.local.deletes && f.span.end <= p.start + p.len;
+        let inside = p.deletes && f.span.end <= p.start + p.len;
         refold[i] |= same_span || inside;
     }
     for (p, _) in placed.iter().zip(&refold).filter(|(_, &r)| r) {
@@ -542,12 +550,24 @@ fn fold(placed: &[Placed], others: &mut Vec<Finding>) -> Vec<Pick> {
             .iter()
             .zip(&refold)
             .filter(|(_, &r)| !r)
-            .map(|(p, _)| p.local.findings.len())
+            .map(|(p, _)| p.count as usize)
             .sum::<usize>();
     let mut picks = Vec::with_capacity(total);
     let mut next_other = 0;
     for (i, p) in placed.iter().enumerate() {
-        if refold[i] {
+        if refold[i] || p.count == 0 {
+            continue;
+        }
+        // Local spans lie within the paragraph: when the next document-level
+        // finding starts after it, every local finding comes first.
+        if others
+            .get(next_other)
+            .is_none_or(|o| o.span.start > p.start + p.len)
+        {
+            picks.extend((0..p.count).map(|j| Pick::Local {
+                para: i as u32,
+                index: j,
+            }));
             continue;
         }
         for (j, f) in p.local.findings.iter().enumerate() {
