@@ -76,9 +76,13 @@ fn main() {
         local.wall.push(linted.local_ms);
         document.wall.push(linted.document_ms);
         json.time(|| {
-            let mut out = Vec::with_capacity(512 + linted.len() * 320); // as the server reserves
-            linted.write_diagnostics(&map, &uri, &mut out);
-            out.len()
+            // As the server does: reserved, and the body kept for the next edit.
+            let mut out = cache.take_json_buffer();
+            out.reserve(512 + linted.len() * 320);
+            cache.write_diagnostics(&linted, &map, &uri, &mut out);
+            let body = std::sync::Arc::new(out);
+            cache.keep_json(&body);
+            body.len()
         });
         if typed.wall.is_empty() {
             let diags = linted.diagnostics(&map, &uri);

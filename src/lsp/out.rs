@@ -25,7 +25,8 @@ struct Frame {
     /// The `Content-Length` header when `bytes` is the body alone (written
     /// apart so that a megabyte of diagnostics is not copied behind it).
     header: String,
-    bytes: Vec<u8>,
+    /// Shared: the server keeps the last diagnostics it published.
+    bytes: Arc<Vec<u8>>,
 }
 
 #[derive(Default)]
@@ -89,7 +90,7 @@ impl Output {
     }
 
     /// Queues a publishDiagnostics for `uri` whose JSON body is `body`.
-    pub fn publish(&self, uri: &Url, body: Vec<u8>) {
+    pub fn publish(&self, uri: &Url, body: Arc<Vec<u8>>) {
         let header = format!("Content-Length: {}\r\n\r\n", body.len());
         let mut q = self.shared.lock();
         q.frames.retain(|f| f.publishes.as_ref() != Some(uri));
@@ -165,7 +166,7 @@ impl tokio::io::AsyncWrite for OutputWriter {
             q.frames.push_back(Frame {
                 publishes: None,
                 header: String::new(),
-                bytes,
+                bytes: Arc::new(bytes),
             });
             queued = true;
         }
@@ -225,7 +226,7 @@ mod tests {
         let log = frame("{\"method\":\"window/logMessage\",\"params\":\"日志\"}");
         let (head, tail) = log.split_at(30);
         write(&mut w, head.as_bytes());
-        out.publish(&uri, b"{\"v\":1}".to_vec());
+        out.publish(&uri, Arc::new(b"{\"v\":1}".to_vec()));
         write(&mut w, tail.as_bytes());
         out.flush();
         let got = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
@@ -236,8 +237,8 @@ mod tests {
         {
             let _hold = out.shared.lock();
         }
-        out.publish(&uri, b"{\"v\":2}".to_vec());
-        out.publish(&uri, b"{\"v\":3}".to_vec());
+        out.publish(&uri, Arc::new(b"{\"v\":2}".to_vec()));
+        out.publish(&uri, Arc::new(b"{\"v\":3}".to_vec()));
         out.flush();
         let got = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
         assert!(got.ends_with(&frame("{\"v\":3}")), "{got}");
