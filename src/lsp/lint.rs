@@ -425,9 +425,11 @@ impl ParagraphCache {
         }
     }
 
-    /// A buffer for the next body (see [`ParagraphCache::keep_json`]).
+    /// An empty buffer for the next body (see [`ParagraphCache::keep_json`]).
     pub fn take_json_buffer(&mut self) -> Vec<u8> {
-        std::mem::take(&mut self.spare_json)
+        let mut buffer = std::mem::take(&mut self.spare_json);
+        buffer.clear();
+        buffer
     }
 
     /// Lints `text`, reusing cached paragraph results. Entries for
