@@ -2,9 +2,8 @@
 //!
 //! Ordering: tower-lsp runs handlers concurrently, but each handler here applies its
 //! edit to the shared state synchronously, before its first `.await`, so edits are
-//! applied in arrival order. Linting runs later against a
-//! snapshot, as a job on the rayon pool; a result is published only if its document
-//! has not changed since.
+//! applied in arrival order. Linting runs later against a snapshot, as a job on the
+//! rayon pool; a result is published only if its document has not changed since.
 
 mod config_edit;
 mod convert;
@@ -457,7 +456,7 @@ enum Payload {
 ///
 /// The lint runs as a job on the rayon pool, which then publishes itself:
 /// handing the work to a blocking thread that waits for the pool, and the
-/// result back to this task, cost three thread wake-ups per keystroke. A
+/// result back to this task, cost two thread hand-offs per keystroke. A
 /// pool thread waiting inside a lint may run another queued lint; the
 /// document's cache lock, taken here before the job is queued, keeps two
 /// lints of one document off the pool at once, so that cannot deadlock.
@@ -522,11 +521,17 @@ async fn lint_and_publish(
         debounced,
     };
     rayon::spawn(move || {
-        // A panic must not take the pool down; the document keeps its last
-        // diagnostics, as it did when the lint ran on a blocking thread.
+        let mut cache = cache;
+        // A panic must not take the pool down: the document keeps its last
+        // diagnostics, and its cache, which the panic may have left half
+        // updated, starts again empty.
         let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run_lint(job, cache, &loaded, &publisher, started, taken_at)
+            run_lint(job, &mut cache, &loaded, &publisher, started, taken_at)
         }));
+        if done.is_err() {
+            cache.clear();
+        }
+        drop(cache);
         let _ = tx.send(done.ok().flatten());
     });
     let Ok(Some(done)) = rx.await else { return };
@@ -589,7 +594,7 @@ struct Published {
 /// `None` when a newer change superseded it.
 fn run_lint(
     job: LintJob,
-    mut cache: tokio::sync::OwnedMutexGuard<ParagraphCache>,
+    cache: &mut ParagraphCache,
     loaded: &Loaded,
     publisher: &Publisher,
     started: Instant,
@@ -599,7 +604,6 @@ fn run_lint(
     let on_pool_at = started.elapsed();
     let (payload, linted, mut detail) = match job.config_kind {
         Some(ck) => {
-            drop(cache);
             let map = PositionMap::new(&job.text, job.enc);
             let p = job.path.unwrap_or_else(|| PathBuf::from("rules.toml"));
             let problems = rulefile::check(&p, &job.text, ck);
@@ -624,7 +628,6 @@ fn run_lint(
             ));
             cache.keep_json(&json);
             let copied = cache.json_copied;
-            drop(cache);
             let detail = format!(
                 "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms ({} copied); since the lint began: text taken {:.2}, on the pool {:.2}, rules done {:.2}, JSON written {:.2}",
                 linted.recomputed,
