@@ -226,7 +226,15 @@ impl Backend {
                 tokio::time::sleep(delay).await;
                 debounced = slept.elapsed();
             }
-            lint_and_publish(client, out, state, uri, seq, received, debounced).await;
+            let publisher = Publisher {
+                out,
+                state,
+                uri,
+                seq,
+                received,
+                debounced,
+            };
+            lint_and_publish(client, publisher).await;
         });
     }
 
@@ -460,19 +468,11 @@ enum Payload {
 /// pool thread waiting inside a lint may run another queued lint; the
 /// document's cache lock, taken here before the job is queued, keeps two
 /// lints of one document off the pool at once, so that cannot deadlock.
-async fn lint_and_publish(
-    client: Client,
-    out: Output,
-    state: Arc<Mutex<State>>,
-    uri: Url,
-    seq: u64,
-    received: Instant,
-    debounced: Duration,
-) {
-    fn current<'a>(st: &'a State, uri: &Url, seq: u64) -> Option<&'a OpenDoc> {
-        st.docs.get(uri).filter(|d| d.seq == seq && d.checked)
-    }
-    let Some(cache) = current(&lock_state(&state), &uri, seq).map(|d| d.cache.clone()) else {
+async fn lint_and_publish(client: Client, publisher: Publisher) {
+    let cache = publisher
+        .current(&lock_state(&publisher.state))
+        .map(|d| d.cache.clone());
+    let Some(cache) = cache else {
         return;
     };
     // Waits for this document's previous lint, if one is still running.
@@ -484,9 +484,8 @@ async fn lint_and_publish(
     let started = Instant::now();
     let cpu_started = process_cpu_ms();
     let job = {
-        let mut st = lock_state(&state);
-        let enc = st.encoding;
-        let Some(doc) = current(&st, &uri, seq) else {
+        let mut st = lock_state(&publisher.state);
+        let Some(doc) = publisher.current(&st) else {
             return;
         };
         let job = LintJob {
@@ -495,7 +494,7 @@ async fn lint_and_publish(
             kind: doc.kind,
             config_kind: doc.config_kind,
             path: doc.path.clone(),
-            enc,
+            enc: st.encoding,
         };
         let (loaded, config_error) = ensure_rules(&mut st, job.path.as_deref());
         (job, loaded, config_error)
@@ -511,15 +510,7 @@ async fn lint_and_publish(
     }
     let taken_at = started.elapsed();
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let version = job.version;
-    let publisher = Publisher {
-        out,
-        state,
-        uri: uri.clone(),
-        seq,
-        received,
-        debounced,
-    };
+    let (uri, version) = (publisher.uri.clone(), job.version);
     rayon::spawn(move || {
         let mut cache = cache;
         // A panic must not take the pool down: the document keeps its last
@@ -579,6 +570,15 @@ struct Publisher {
     seq: u64,
     received: Instant,
     debounced: Duration,
+}
+
+impl Publisher {
+    /// The document, if it is still at change `seq` and checked.
+    fn current<'a>(&self, st: &'a State) -> Option<&'a OpenDoc> {
+        st.docs
+            .get(&self.uri)
+            .filter(|d| d.seq == self.seq && d.checked)
+    }
 }
 
 /// A published lint, for the log (and, for config files, the diagnostics
