@@ -447,7 +447,7 @@ impl<'a> Cursor<'a> {
 /// use gwlint::outline::{parse_marker, Style, Form};
 /// let m = parse_marker("(一)领导带头抓落实").unwrap();
 /// assert_eq!((m.style, m.value, m.form), (Style::ChineseParen, 1, Form::NonStandard));
-/// assert_eq!(m.standard, "（一）");
+/// assert_eq!(&*m.standard, "（一）");
 /// assert!(parse_marker("2024年，我县被确定为提名县").is_none());
 /// ```
 pub fn parse_marker(text: &str) -> Option<Marker> {
@@ -1198,11 +1198,16 @@ impl ParagraphMarkers {
     /// Whether the paragraph is plain text to the outline: no marker of any
     /// kind, no piece break, not blank.
     pub fn is_body_text(&self) -> bool {
-        self.marker.is_none()
-            && self.inline.is_empty()
-            && self.piece.is_none()
-            && !self.blank
-            && !self.whitespace
+        self.is_unmarked() && !self.blank && !self.whitespace
+    }
+
+    /// Whether the paragraph is blank, or only Unicode whitespace.
+    pub fn is_blank_line(&self) -> bool {
+        self.is_unmarked() && (self.blank || self.whitespace)
+    }
+
+    fn is_unmarked(&self) -> bool {
+        self.marker.is_none() && self.inline.is_empty() && self.piece.is_none()
     }
 }
 

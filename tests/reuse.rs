@@ -1,7 +1,7 @@
 //! Document checkers that reuse their last findings after an edit (outline,
 //! unpaired brackets, mixed forms; see `rules::memo::Unaffected`) give exactly what a fresh
 //! check gives, whatever the edit touched: body text, a heading, a blank line
-//! between headings, a bracket, the number of paragraphs.
+//! between headings or before body text, a bracket, the number of paragraphs.
 
 use gwlint::rules::memo;
 use gwlint::{DocKind, Finding, RuleSet};
@@ -33,6 +33,13 @@ fn edits() -> Vec<String> {
     // A blank line between two headings filled and emptied again.
     edit("一、总体要求\n\n", "一、总体要求\n坚持问题导向。\n");
     edit("坚持问题导向。\n", "\n");
+    // A blank line between a heading and its text: added, turned into a
+    // full-width space, filled, emptied again, removed.
+    edit("四、保障措施\n", "四、保障措施\n\n");
+    edit("四、保障措施\n\n", "四、保障措施\n\u{3000}\n");
+    edit("四、保障措施\n\u{3000}\n", "四、保障措施\n明确目标。\n");
+    edit("明确目标。\n", "\n");
+    edit("四、保障措施\n\n", "四、保障措施\n");
     // A heading edited, a heading typed into body text, one removed.
     edit("四、保障措施", "三、保障措施");
     edit("建立台账", "（二）建立台账");

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::memo::{ParaMemo, Unaffected};
+use super::memo::{ParaMemo, Relevance, Unaffected};
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
@@ -87,7 +87,7 @@ impl Checker for ConsistencyChecker {
         });
         self.unaffected.check(
             doc,
-            |i| per_para[i].is_empty(),
+            |i| Relevance::inert_if(per_para[i].is_empty()),
             |out| self.report(doc, &per_para, out),
             out,
         );

@@ -164,6 +164,29 @@ impl<T: Clone> ParaMemo<T> {
     }
 }
 
+/// How a paragraph can matter to a document checker's findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Relevance {
+    /// Not at all, other than by its length.
+    Inert,
+    /// Only where the paragraph after it matters: a blank line inside body
+    /// text ends no outline section, but one before a heading may.
+    InertBeforeInert,
+    /// The checker reads it.
+    Relevant,
+}
+
+impl Relevance {
+    /// [`Relevance::Inert`] when `inert`, else [`Relevance::Relevant`].
+    pub fn inert_if(inert: bool) -> Self {
+        if inert {
+            Relevance::Inert
+        } else {
+            Relevance::Relevant
+        }
+    }
+}
+
 /// A document checker's findings of its last call, reused after an edit that
 /// changed only paragraphs the checker has nothing to see in.
 ///
@@ -172,8 +195,9 @@ impl<T: Clone> ParaMemo<T> {
 /// and read the text only where they report. Typing in any other paragraph
 /// leaves their findings as they were, moved by what the edit added. So when
 /// an edit kept the number of paragraphs, and every paragraph it changed is
-/// *inert* before and after (the checker decides which are), the last
-/// findings are returned shifted instead of checking the whole document again.
+/// *inert* before and after (the checker decides which are, by their
+/// [`Relevance`]), the last findings are returned shifted instead of checking
+/// the whole document again.
 #[derive(Default)]
 pub struct Unaffected {
     last: Mutex<Option<LastCall>>,
@@ -181,7 +205,7 @@ pub struct Unaffected {
 
 struct LastCall {
     keys: Vec<u64>,
-    inert: Vec<bool>,
+    relevance: Vec<Relevance>,
     /// Where each paragraph starts, and the text's length.
     starts: Vec<usize>,
     text_len: usize,
@@ -190,13 +214,12 @@ struct LastCall {
 
 impl Unaffected {
     /// Appends `check`'s findings for `doc` to `out`, or the last call's
-    /// shifted, as the type's docs say. `inert(i)`: whether paragraph `i` of
-    /// `doc` is one the checker's findings cannot depend on (other than by
-    /// its length).
+    /// shifted, as the type's docs say. `relevance(i)`: how the checker's
+    /// findings can depend on paragraph `i` of `doc`.
     pub fn check(
         &self,
         doc: &DocView<'_>,
-        inert: impl Fn(usize) -> bool,
+        relevance: impl Fn(usize) -> Relevance,
         check: impl FnOnce(&mut Vec<Finding>),
         out: &mut Vec<Finding>,
     ) {
@@ -205,7 +228,7 @@ impl Unaffected {
         };
         let keys = doc.all_keys();
         if let Some(l) = last.as_mut() {
-            if l.shift_to(doc, &keys, &inert) {
+            if l.shift_to(doc, &keys, &relevance) {
                 out.extend_from_slice(&l.findings);
                 return;
             }
@@ -216,7 +239,7 @@ impl Unaffected {
         out.extend_from_slice(&found);
         *last = Some(LastCall {
             keys: keys.into_owned(),
-            inert: (0..n).map(inert).collect(),
+            relevance: (0..n).map(relevance).collect(),
             starts: doc.paragraphs.iter().map(|p| p.start).collect(),
             text_len: doc.text.len(),
             findings: found,
@@ -227,8 +250,13 @@ impl Unaffected {
 impl LastCall {
     /// Whether the edit since this call changed only inert paragraphs; if
     /// so, this call becomes `doc`'s, its findings shifted.
-    fn shift_to(&mut self, doc: &DocView<'_>, keys: &[u64], inert: impl Fn(usize) -> bool) -> bool {
-        let Some(findings) = self.shifted(doc, keys, inert) else {
+    fn shift_to(
+        &mut self,
+        doc: &DocView<'_>,
+        keys: &[u64],
+        relevance: impl Fn(usize) -> Relevance,
+    ) -> bool {
+        let Some(findings) = self.shifted(doc, keys, relevance) else {
             return false;
         };
         self.keys.clear();
@@ -247,7 +275,7 @@ impl LastCall {
         &self,
         doc: &DocView<'_>,
         keys: &[u64],
-        inert: impl Fn(usize) -> bool,
+        relevance: impl Fn(usize) -> Relevance,
     ) -> Option<Vec<Finding>> {
         let n = keys.len();
         if self.keys.len() != n {
@@ -255,8 +283,15 @@ impl LastCall {
         }
         let (prefix, suffix) = common_ends(&self.keys, keys);
         let middle = prefix..n - suffix;
-        if !middle.clone().all(|i| self.inert[i] && inert(i)) {
-            return None;
+        let inert =
+            |i: usize| self.relevance[i] == Relevance::Inert && relevance(i) == Relevance::Inert;
+        for i in middle.clone() {
+            match (self.relevance[i], relevance(i)) {
+                (Relevance::Inert, Relevance::Inert) => {}
+                (Relevance::Relevant, _) | (_, Relevance::Relevant) => return None,
+                _ if i + 1 < n && inert(i + 1) => {}
+                _ => return None,
+            }
         }
         let paras = doc.paragraphs;
         let old_to = self
@@ -364,7 +399,12 @@ mod tests {
         let mut out = Vec::new();
         memo.check(
             &doc,
-            |i| !paras[i].text.contains('※'),
+            |i| match paras[i].text {
+                t if t.contains('※') => Relevance::Relevant,
+                // Like a blank line to the outline: it matters only before a mark.
+                "" => Relevance::InertBeforeInert,
+                _ => Relevance::Inert,
+            },
             |out| {
                 calls.fetch_add(1, Ordering::Relaxed);
                 let at: Vec<usize> = text.match_indices('※').map(|(i, _)| i).collect();
@@ -402,7 +442,8 @@ mod tests {
         // Typing in inert paragraphs, before, between and after the marks.
         assert_eq!(checked("甲※\n乙乙\n丙※丙\n丁"), 0);
         assert_eq!(checked("甲※\n乙乙\n丙※丙\n丁丁丁"), 0);
-        assert_eq!(checked("甲※\n\n丙※丙\n丁丁丁"), 0);
+        // Emptied before a mark: the checker says that may matter.
+        assert_eq!(checked("甲※\n\n丙※丙\n丁丁丁"), 1);
         // A mark typed, edited next to, removed: checked again.
         assert_eq!(checked("甲※\n※\n丙※丙\n丁丁丁"), 1);
         assert_eq!(checked("甲※\n※\n丙※丙丙\n丁丁丁"), 1);
@@ -413,6 +454,30 @@ mod tests {
         // Line ends changed around unchanged paragraphs: checked again.
         assert_eq!(checked("甲※\r\n乙\n丙※丙丙\n丁丁丁"), 1);
         assert_eq!(checked("甲※\r\n乙乙\n丙※丙丙\n丁丁丁"), 0);
+    }
+
+    #[test]
+    fn lines_inert_before_inert_paragraphs_are_reused_there_only() {
+        enable();
+        let memo = Unaffected::default();
+        let calls = AtomicUsize::new(0);
+        let fresh = |text: &str| marks(text, &Unaffected::default(), &AtomicUsize::new(0));
+        let checked = |text: &str| {
+            let before = calls.load(Ordering::Relaxed);
+            let got = marks(text, &memo, &calls);
+            assert_eq!(got, fresh(text), "{text}");
+            calls.load(Ordering::Relaxed) - before
+        };
+        assert_eq!(checked("甲※\n乙\n\n丁\n丙※"), 1);
+        // An empty line filled and emptied again before an inert paragraph.
+        assert_eq!(checked("甲※\n乙\n戊\n丁\n丙※"), 0);
+        assert_eq!(checked("甲※\n乙\n\n丁\n丙※"), 0);
+        // The empty line moved: it now comes before the one it came after.
+        assert_eq!(checked("甲※\n乙\n丁\n\n丙※"), 1);
+        // Filled before a mark, and an empty last line filled.
+        assert_eq!(checked("甲※\n乙\n丁\n戊\n丙※"), 1);
+        assert_eq!(checked("甲※\n乙\n丁\n戊\n丙※\n"), 1);
+        assert_eq!(checked("甲※\n乙\n丁\n戊\n丙※\n己"), 1);
     }
 
     #[test]

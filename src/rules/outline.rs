@@ -9,6 +9,7 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
+use super::memo::Relevance;
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Related, Severity};
@@ -195,11 +196,23 @@ impl Checker for OutlineChecker {
         });
         // Body text (no marker, not blank) only separates headings: the
         // checks read headings, their paragraphs, and whether the paragraphs
-        // between are blank.
-        let inert = |i: usize| summaries[i].is_body_text();
+        // between are blank. A blank line followed by body text neither ends a
+        // section (trailing blank lines do) nor decides whether a section
+        // has content or which paragraph follows a heading: the body text
+        // after it does.
+        let relevance = |i: usize| {
+            let s = &summaries[i];
+            if s.is_body_text() {
+                Relevance::Inert
+            } else if s.is_blank_line() {
+                Relevance::InertBeforeInert
+            } else {
+                Relevance::Relevant
+            }
+        };
         self.unaffected.check(
             doc,
-            inert,
+            relevance,
             |out| {
                 let outline = crate::outline::build_outline_from(doc.paragraphs, &summaries);
                 let cx = Cx {

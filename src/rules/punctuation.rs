@@ -25,7 +25,7 @@ use aho_corasick::packed::Searcher;
 use regex::Regex;
 
 use super::cjk::{any_byte, byte_positions, has_sentence_punct, is_blank, is_cjk, merge_sorted};
-use super::memo::{ParaMemo, Unaffected};
+use super::memo::{ParaMemo, Relevance, Unaffected};
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
@@ -514,7 +514,7 @@ fn check_unpaired(rule: &UnpairedRule, doc: &DocView<'_>, out: &mut Vec<Finding>
     let per_para = rule.memo.map(doc, |t| std::sync::Arc::new(unmatched(t)));
     // A paragraph where every mark is matched takes part in no pairing below
     // (its neighbours' text is read only when both have unmatched marks).
-    let inert = |i: usize| per_para[i].is_empty();
+    let inert = |i: usize| Relevance::inert_if(per_para[i].is_empty());
     rule.unaffected.check(
         doc,
         inert,
