@@ -19,6 +19,7 @@ pub mod cross;
 pub mod fingerprint;
 mod occurrences;
 pub mod passages;
+mod pieces;
 mod print_index;
 pub mod repeat;
 mod widen_memo;

@@ -16,9 +16,10 @@
 
 use std::ops::Range;
 
-use super::align::{chain, select, AlignParams, Piece, Run};
-use super::fingerprint::{fold, prints_of, ParagraphPrints, PrehashedMap, Winnow};
+use super::align::{chain, select, AlignParams, Run};
+use super::fingerprint::{fold, prints_of, ParagraphPrints, Winnow};
 use super::occurrences::{Earlier, OccurrenceBuffers, Occurrences};
+use super::pieces::{pieces, Resume, ScanMemo};
 use super::print_index::PrintIndex;
 use super::widen_memo::{Change, WidenMemo, Widened};
 use crate::document::Paragraph;
@@ -228,6 +229,8 @@ pub struct PassageScratch {
     /// paragraphs (the occurrence table is then not used).
     index: Option<PrintIndex>,
     widened: WidenMemo,
+    /// With keys: the last piece scan, resumed where the stream changed.
+    scan: ScanMemo,
 }
 
 impl PassageScratch {
@@ -240,6 +243,12 @@ impl PassageScratch {
     /// runs selected before, for tests.
     pub fn selection_reused(&self) -> bool {
         self.selection_reused
+    }
+
+    /// How many pieces the last search's scan took over from the one
+    /// before, for tests.
+    pub fn pieces_replayed(&self) -> usize {
+        self.scan.replayed()
     }
 }
 
@@ -258,6 +267,8 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
 ) -> Vec<Passage> {
     assert_eq!(paragraphs.len(), norms.len(), "one reduction per paragraph");
     let all_prints: Vec<&ParagraphPrints> = norms.iter().map(|n| &n.prints).collect();
+    // With keys, where the stream is unchanged since the last scan.
+    let mut unchanged = None;
     let (change, same_paragraphs) = match keys {
         // The index exists only after a search with keys, which left them
         // in `scratch.keys` for the stream it built.
@@ -270,6 +281,13 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
             index.splice(head, old_count, &all_prints[head..keys.len() - tail]);
             scratch.keys.clear();
             scratch.keys.extend_from_slice(keys);
+            let stream = &scratch.stream;
+            unchanged = Some(
+                stream
+                    .para_base
+                    .get(head)
+                    .map_or(stream.chars.len() as u32, |&b| b),
+            );
             spliced
         }
         // A new document (or one without keys, as `check` gives them): all
@@ -278,6 +296,7 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
             rebuild_stream(&mut scratch.stream, norms);
             scratch.keys.clear();
             scratch.index = keys.map(|keys| {
+                unchanged = Some(0);
                 scratch.keys.extend_from_slice(keys);
                 let mut index = scratch.index.take().unwrap_or_default();
                 index.rebuild(&all_prints);
@@ -307,12 +326,17 @@ pub fn find_passages_reusing<N: std::ops::Deref<Target = ParagraphNorm>>(
                     &mut from_table
                 }
             };
+            let resume = unchanged.map(|unchanged| Resume {
+                memo: &mut scratch.scan,
+                unchanged,
+            });
             let runs = selected_runs(
                 &scratch.stream,
                 occurrences,
                 params,
                 &mut scratch.widened,
                 change,
+                resume,
             );
             scratch.selected = Some((*params, runs.clone()));
             runs
@@ -385,9 +409,11 @@ fn selected_runs(
     params: &PassageParams,
     memo: &mut WidenMemo,
     change: Change,
+    resume: Option<Resume<'_>>,
 ) -> Vec<Run> {
     let align = params.align(true);
-    let mut pieces = pieces(stream, occurrences, Winnow::DOCUMENT.k, align.min_chars);
+    let k = Winnow::DOCUMENT.k;
+    let mut pieces = pieces(stream, occurrences, k, align.min_chars, resume);
     let mut runs = chain(&mut pieces, &align);
     // Widenings the last search made are looked up first; the rest are
     // computed independently, and a long document's first search has
@@ -581,13 +607,13 @@ fn snap_to_paragraphs(stream: &Stream, run: &mut Run) {
 const LANES: usize = 16;
 
 /// How many characters from `a` and from `b` agree, at most `limit`.
-fn common_prefix(s: &[u32], a: u32, b: u32, limit: u32) -> u32 {
+pub(super) fn common_prefix(s: &[u32], a: u32, b: u32, limit: u32) -> u32 {
     let (a, b, limit) = (a as usize, b as usize, limit as usize);
     agreeing_prefix(&s[a..a + limit], &s[b..b + limit]) as u32
 }
 
 /// How many characters before `a` and before `b` agree, at most `limit`.
-fn common_suffix(s: &[u32], a: u32, b: u32, limit: u32) -> u32 {
+pub(super) fn common_suffix(s: &[u32], a: u32, b: u32, limit: u32) -> u32 {
     let (a, b, limit) = (a as usize, b as usize, limit as usize);
     agreeing_suffix(&s[a - limit..a], &s[b - limit..b]) as u32
 }
@@ -623,7 +649,7 @@ pub(crate) fn agreeing_suffix(x: &[u32], y: &[u32]) -> usize {
 /// character is compared alone first: resynchronisation tries hundreds of
 /// offsets that almost all differ there, and a library `memcmp` call per try
 /// cost more than the comparisons.
-fn same(s: &[u32], a: u32, b: u32, len: u32) -> bool {
+pub(super) fn same(s: &[u32], a: u32, b: u32, len: u32) -> bool {
     let (a, b, len) = (a as usize, b as usize, len as usize);
     s[a] == s[b] && differ(&s[a + 1..a + len], &s[b + 1..b + len]) == 0
 }
@@ -659,55 +685,6 @@ fn to_passage<N: std::ops::Deref<Target = ParagraphNorm>>(
         matched: run.matched as usize,
         similarity: run.similarity(),
     }
-}
-
-/// Pairs fingerprints with earlier occurrences and extends each pair into a
-/// maximal exact piece whose source ends before it starts.
-fn pieces(stream: &Stream, occurrences: &mut dyn Earlier, k: usize, long: u32) -> Vec<Piece> {
-    let s = &stream.chars;
-    let n = s.len() as u32;
-    let k = k as u32;
-    // Diagonal → end (in `b`) of the last piece found on it.
-    let mut diag_end: PrehashedMap<u32, u32> = PrehashedMap::default();
-    let mut covered_until = 0u32;
-    let mut out = Vec::new();
-    let mut found: Vec<Piece> = Vec::with_capacity(CANDIDATES);
-    while let Some((p, slots)) = occurrences.next_from(covered_until) {
-        if p >= covered_until {
-            found.clear();
-            for &q in slots {
-                let d = p - q;
-                let done = diag_end.get(&d).copied().unwrap_or(0);
-                if done > p || q + k > p {
-                    continue;
-                }
-                if !same(s, q, p, k) {
-                    continue; // hash collision
-                }
-                let lo = covered_until.max(done);
-                let (mut a, mut b) = (q, p);
-                let back = common_suffix(s, a, b, b.saturating_sub(lo).min(a));
-                a -= back;
-                b -= back;
-                let mut len = p + k - b;
-                let limit = (n.saturating_sub(b + len)).min(b.saturating_sub(a + len));
-                len += common_prefix(s, a + len, b + len, limit);
-                len = len.min(b - a);
-                if len < k {
-                    continue;
-                }
-                diag_end.insert(d, b + len);
-                found.push(Piece { a, b, len });
-            }
-            for piece in &found {
-                if piece.len >= long {
-                    covered_until = covered_until.max(piece.b + piece.len);
-                }
-            }
-            out.extend_from_slice(&found);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -929,11 +906,26 @@ mod tests {
         assert_eq!(kept, fresh);
         assert!(!kept.is_empty());
         assert_eq!(scratch.widenings_reused(), 0);
-        // An edit at the very end reads nothing any widening read.
+        // An edit at the very end reads nothing any widening read, and the
+        // piece scan resumes after pieces found before it. Only pieces that
+        // end before the old end can be (the last copy ran up to it and may
+        // run on now), and only those found before the first that did not.
+        let old_end = scratch.stream.chars.len() as u32;
+        let ending_before = |scratch: &PassageScratch| {
+            scratch
+                .scan
+                .found()
+                .iter()
+                .filter(|(_, piece)| piece.b + piece.len < old_end)
+                .count()
+        };
+        let pieces_before = ending_before(&scratch);
         let edited = format!("{text}结尾新加的一句话。\n");
         let (kept, fresh) = both(&edited, &mut scratch);
         assert_eq!(kept, fresh);
         assert!(scratch.widenings_reused() > 0);
+        assert!(scratch.pieces_replayed() > 0);
+        assert!(scratch.pieces_replayed() <= pieces_before);
     }
 
     #[test]
@@ -985,6 +977,10 @@ mod tests {
                 text.replace_range(a..b, with);
                 let (kept, fresh) = both(&text, &mut scratch);
                 proptest::prop_assert_eq!(kept, fresh);
+                // The resumed scan found what a scan from the start finds.
+                let mut new_scratch = PassageScratch::default();
+                both(&text, &mut new_scratch);
+                proptest::prop_assert_eq!(scratch.scan.found(), new_scratch.scan.found());
                 // The spliced stream is the one a rebuild makes.
                 let paras = paragraphs(&text);
                 let norms: Vec<ParagraphNorm> =
