@@ -1185,6 +1185,10 @@ pub struct ParagraphMarkers {
     blank: bool,
     /// Only Unicode whitespace and NUL (masked Markdown).
     whitespace: bool,
+    /// A hash of the markers as written, in order (the checks quote them).
+    written: u64,
+    /// Whether the paragraph opens with 附件 (see [`opens_attachments`]).
+    attachments: bool,
 }
 
 impl ParagraphMarkers {
@@ -1212,10 +1216,76 @@ impl ParagraphMarkers {
 }
 
 pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
+    let found = markers_of(text);
+    let written = if found.marker.is_none() && found.inline.is_empty() {
+        0
+    } else {
+        let mut h = rustc_hash::FxHasher::default();
+        for m in found.marker.iter().chain(&found.inline) {
+            std::hash::Hasher::write(&mut h, text[m.span.clone()].as_bytes());
+            std::hash::Hasher::write_u8(&mut h, 0xFF);
+        }
+        std::hash::Hasher::finish(&h)
+    };
     ParagraphMarkers {
         blank: text.chars().all(is_blank),
         whitespace: text.chars().all(|c| c.is_whitespace() || c == '\0'),
-        ..markers_of(text)
+        written,
+        attachments: opens_attachments(text),
+        ..found
+    }
+}
+
+/// Whether a paragraph opens with 附件: a list that starts there lists
+/// attached documents, not sections.
+pub fn opens_attachments(text: &str) -> bool {
+    text.trim_start_matches(|c: char| c.is_whitespace() || c == '\0')
+        .starts_with("附件")
+}
+
+impl ParagraphMarkers {
+    /// Where the outline of a paragraph summarised as `self` before an edit
+    /// and as `now` after it moved: the offset from which its markers lie
+    /// `delta` bytes later (those before it stayed), when nothing else about
+    /// them changed. `None` when the paragraph means something else to the
+    /// outline now. A heading's title may change: the outline checks do not
+    /// read it.
+    pub fn moved_to(&self, now: &ParagraphMarkers, delta: i64) -> Option<usize> {
+        let same_kind = self.piece == now.piece
+            && self.blank == now.blank
+            && self.whitespace == now.whitespace
+            && self.written == now.written
+            && self.attachments == now.attachments
+            && self.marker.is_some() == now.marker.is_some()
+            && self.inline.len() == now.inline.len();
+        if !same_kind {
+            return None;
+        }
+        let at = |r: &Range<usize>, d: i64| r.start as i64 + d..r.end as i64 + d;
+        let same = |a: &Marker, b: &Marker, d: i64| {
+            let span = |r: &Range<usize>| at(r, 0);
+            (a.style, a.value, a.form, a.arabic_dunhao, a.shape)
+                == (b.style, b.value, b.form, b.arabic_dunhao, b.shape)
+                && a.standard == b.standard
+                && at(&a.span, d) == span(&b.span)
+                && at(&a.number, d) == span(&b.number)
+        };
+        let mut split = None;
+        for (a, b) in self
+            .marker
+            .iter()
+            .chain(&self.inline)
+            .zip(now.marker.iter().chain(&now.inline))
+        {
+            if split.is_none() && same(a, b, 0) {
+                continue;
+            }
+            if !same(a, b, delta) {
+                return None;
+            }
+            split.get_or_insert(a.span.start);
+        }
+        Some(split.unwrap_or(usize::MAX))
     }
 }
 
@@ -1226,6 +1296,8 @@ fn markers_of(text: &str) -> ParagraphMarkers {
         piece: None,
         blank: false,
         whitespace: false,
+        written: 0,
+        attachments: false,
     };
     match parse_marker(text) {
         Some(marker) => ParagraphMarkers {

@@ -1,7 +1,8 @@
 //! Document checkers that reuse their last findings after an edit (outline,
 //! unpaired brackets, mixed forms; see `rules::memo::Unaffected`) give exactly what a fresh
-//! check gives, whatever the edit touched: body text, a heading, a blank line
-//! between headings or before body text, a bracket, the number of paragraphs.
+//! check gives, whatever the edit touched: body text, a heading, a heading's
+//! title, a paragraph with inline markers, a blank line between headings or
+//! before body text, a bracket, the number of paragraphs.
 
 use gwlint::rules::memo;
 use gwlint::{DocKind, Finding, RuleSet};
@@ -17,7 +18,9 @@ const REPORT: &str = "关于做好年度工作的通知\n\
 （一）强化督查\n\
 建立台账，定期通报进展，这就叫作落实。\n\
 （三）严肃问责\n\
-对工作不力的单位进行约谈，这叫做问责。";
+对工作不力的单位进行约谈，这叫做问责。\n\
+五、工作要求\n\
+工作中，一是加强领导；二是狠抓落实；四是严格考核。";
 
 fn edits() -> Vec<String> {
     let mut texts = Vec::new();
@@ -40,6 +43,26 @@ fn edits() -> Vec<String> {
     edit("四、保障措施\n\u{3000}\n", "四、保障措施\n明确目标。\n");
     edit("明确目标。\n", "\n");
     edit("四、保障措施\n\n", "四、保障措施\n");
+    // Typing in a heading's title, and in a paragraph with an inline
+    // enumeration (one marker skipped): before, between and after its
+    // markers. The outline's findings move with the markers.
+    edit("五、工作要求", "五、有关工作要求");
+    edit("工作中，一是", "在工作中，一是");
+    edit("二是狠抓落实", "二是认真狠抓落实");
+    edit("严格考核。", "严格考核问责。");
+    edit("在工作中", "工作中");
+    // An empty section's heading given a sentence of its own (its shape
+    // changes, not its marker), the skipped number corrected and slipped
+    // again, a marker lost and found: read differently, checked again.
+    edit("一、总体要求\n", "一、总体要求。坚持稳中求进。\n");
+    edit("一、总体要求。坚持稳中求进。\n", "一、总体要求\n");
+    edit("四是严格", "三是严格");
+    edit("三是严格", "四是严格");
+    edit("，一是", "一是");
+    edit("中一是", "中，一是");
+    // A marker's form changed in place: read differently, checked again.
+    edit("五、有关", "五，有关");
+    edit("五，有关", "五、有关");
     // A heading edited, a heading typed into body text, one removed.
     edit("四、保障措施", "三、保障措施");
     edit("建立台账", "（二）建立台账");

@@ -84,14 +84,27 @@ impl<T> Default for Call<T> {
 /// Summaries of paragraphs by text hash; see the module docs. Summaries are
 /// cloned out, so large ones are best kept behind an `Arc`.
 pub struct ParaMemo<T> {
-    /// The last call and the one before.
-    recent: Mutex<[Call<T>; 2]>,
+    recent: Mutex<Recent<T>>,
 }
+
+struct Recent<T> {
+    /// The last call and the one before.
+    calls: [Call<T>; 2],
+    /// The summaries the last call replaced in the one it built on, by key
+    /// (when there were few): what a checker's changed paragraphs were.
+    replaced: Vec<(u64, T)>,
+}
+
+/// At most this many replaced summaries are kept for [`Summaries::replaced`].
+const REPLACED_KEPT: usize = 4;
 
 impl<T> Default for ParaMemo<T> {
     fn default() -> Self {
         ParaMemo {
-            recent: Mutex::new([Call::default(), Call::default()]),
+            recent: Mutex::new(Recent {
+                calls: [Call::default(), Call::default()],
+                replaced: Vec::new(),
+            }),
         }
     }
 }
@@ -102,7 +115,7 @@ impl<T> Default for ParaMemo<T> {
 pub struct Summaries<'a, T>(Held<'a, T>);
 
 enum Held<'a, T> {
-    Kept(MutexGuard<'a, [Call<T>; 2]>),
+    Kept(MutexGuard<'a, Recent<T>>),
     Owned(Vec<T>),
 }
 
@@ -111,8 +124,23 @@ impl<T> std::ops::Deref for Summaries<'_, T> {
 
     fn deref(&self) -> &[T] {
         match &self.0 {
-            Held::Kept(recent) => &recent[0].values,
+            Held::Kept(recent) => &recent.calls[0].values,
             Held::Owned(values) => values,
+        }
+    }
+}
+
+impl<T> Summaries<'_, T> {
+    /// The summary of a paragraph with key `key` that this call replaced in
+    /// the last one, if it was one of few.
+    pub fn replaced(&self, key: u64) -> Option<&T> {
+        match &self.0 {
+            Held::Kept(recent) => recent
+                .replaced
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v),
+            Held::Owned(_) => None,
         }
     }
 }
@@ -130,17 +158,18 @@ impl<T: Clone> ParaMemo<T> {
             ));
         };
         let keys = doc.all_keys();
-        let ends = recent.each_ref().map(|call| common_ends(&call.keys, &keys));
+        let Recent { calls, replaced } = &mut *recent;
+        let ends = calls.each_ref().map(|call| common_ends(&call.keys, &keys));
         // The call to build on becomes the last one and the other stays the
         // one before; with nothing in common, the new call replaces the older.
         let best = usize::from(ends[1].0 + ends[1].1 > ends[0].0 + ends[0].1);
         let (prefix, suffix) = ends[best];
         if prefix + suffix == 0 {
-            recent.swap(0, 1);
-            recent[0].keys.clear();
-            recent[0].values.clear();
+            calls.swap(0, 1);
+            calls[0].keys.clear();
+            calls[0].values.clear();
         } else {
-            recent.swap(0, best);
+            calls.swap(0, best);
         }
         // Identical paragraphs in the middle (a first call, a paste) are
         // summarised once.
@@ -155,9 +184,15 @@ impl<T: Clone> ParaMemo<T> {
                     .clone()
             })
             .collect();
-        let last = &mut recent[0];
+        let last = &mut calls[0];
         let old_end = last.values.len() - suffix;
-        last.values.splice(prefix..old_end, values);
+        replaced.clear();
+        let removed = last.values.splice(prefix..old_end, values);
+        if removed.len() <= REPLACED_KEPT {
+            replaced.extend(last.keys[prefix..old_end].iter().copied().zip(removed));
+        } else {
+            drop(removed);
+        }
         last.keys.clear();
         last.keys.extend_from_slice(&keys);
         Summaries(Held::Kept(recent))
@@ -223,12 +258,30 @@ impl Unaffected {
         check: impl FnOnce(&mut Vec<Finding>),
         out: &mut Vec<Finding>,
     ) {
+        self.check_moving(doc, relevance, |_, _, _| None, check, out);
+    }
+
+    /// [`Unaffected::check`], also reusing the findings after an edit of one
+    /// relevant paragraph that the checker reads the same after it, apart
+    /// from where: `moved(i, old_key, delta)` is the offset in paragraph `i`
+    /// (whose key was `old_key`) from which what the checker reads lies
+    /// `delta` bytes later than before (what lies before it stays), or
+    /// `None` when the paragraph reads differently now. Its findings in that
+    /// paragraph move with what they point at.
+    pub fn check_moving(
+        &self,
+        doc: &DocView<'_>,
+        relevance: impl Fn(usize) -> Relevance,
+        moved: impl Fn(usize, u64, i64) -> Option<usize>,
+        check: impl FnOnce(&mut Vec<Finding>),
+        out: &mut Vec<Finding>,
+    ) {
         let Some(mut last) = lock_if_enabled(&self.last) else {
             return check(out);
         };
         let keys = doc.all_keys();
         if let Some(l) = last.as_mut() {
-            if l.shift_to(doc, &keys, &relevance) {
+            if l.shift_to(doc, &keys, &relevance, moved) {
                 out.extend_from_slice(&l.findings);
                 return;
             }
@@ -248,15 +301,17 @@ impl Unaffected {
 }
 
 impl LastCall {
-    /// Whether the edit since this call changed only inert paragraphs; if
-    /// so, this call becomes `doc`'s, its findings shifted.
+    /// Whether the edit since this call changed only paragraphs the findings
+    /// do not depend on; if so, this call becomes `doc`'s, its findings
+    /// shifted.
     fn shift_to(
         &mut self,
         doc: &DocView<'_>,
         keys: &[u64],
         relevance: impl Fn(usize) -> Relevance,
+        moved: impl Fn(usize, u64, i64) -> Option<usize>,
     ) -> bool {
-        let Some(findings) = self.shifted(doc, keys, relevance) else {
+        let Some((findings, middle)) = self.shifted(doc, keys, &relevance, moved) else {
             return false;
         };
         self.keys.clear();
@@ -264,35 +319,29 @@ impl LastCall {
         for (old, p) in self.starts.iter_mut().zip(doc.paragraphs) {
             *old = p.start;
         }
+        for i in middle {
+            self.relevance[i] = relevance(i);
+        }
         self.text_len = doc.text.len();
         self.findings = findings;
         true
     }
 
-    /// This call's findings moved to `doc`, if the edit since changed only
-    /// inert paragraphs.
+    /// This call's findings moved to `doc`, and the paragraphs the edit
+    /// changed, if the findings do not depend on what it changed.
     fn shifted(
         &self,
         doc: &DocView<'_>,
         keys: &[u64],
         relevance: impl Fn(usize) -> Relevance,
-    ) -> Option<Vec<Finding>> {
+        moved: impl Fn(usize, u64, i64) -> Option<usize>,
+    ) -> Option<(Vec<Finding>, Range<usize>)> {
         let n = keys.len();
         if self.keys.len() != n {
             return None;
         }
         let (prefix, suffix) = common_ends(&self.keys, keys);
         let middle = prefix..n - suffix;
-        let inert =
-            |i: usize| self.relevance[i] == Relevance::Inert && relevance(i) == Relevance::Inert;
-        for i in middle.clone() {
-            match (self.relevance[i], relevance(i)) {
-                (Relevance::Inert, Relevance::Inert) => {}
-                (Relevance::Relevant, _) | (_, Relevance::Relevant) => return None,
-                _ if i + 1 < n && inert(i + 1) => {}
-                _ => return None,
-            }
-        }
         let paras = doc.paragraphs;
         let old_to = self
             .starts
@@ -301,6 +350,21 @@ impl LastCall {
             .unwrap_or(self.text_len);
         let new_to = paras.get(n - suffix).map_or(doc.text.len(), |p| p.start);
         let delta = new_to as i64 - old_to as i64;
+        let inert =
+            |i: usize| self.relevance[i] == Relevance::Inert && relevance(i) == Relevance::Inert;
+        // In the one changed paragraph, where what the checker reads moved.
+        let mut split = None;
+        for i in middle.clone() {
+            match (self.relevance[i], relevance(i)) {
+                (Relevance::Inert, Relevance::Inert) => {}
+                (Relevance::Relevant, Relevance::Relevant) if middle.len() == 1 => {
+                    split = Some(moved(i, self.keys[i], delta)?);
+                }
+                (Relevance::Relevant, _) | (_, Relevance::Relevant) => return None,
+                _ if i + 1 < n && inert(i + 1) => {}
+                _ => return None,
+            }
+        }
         // The paragraphs around the edit must sit where the last call saw
         // them, moved by `delta` after it (an unchanged key says nothing of
         // the line ends between paragraphs).
@@ -311,16 +375,25 @@ impl LastCall {
             return None;
         }
         let old_from = self.starts.get(prefix).copied().unwrap_or(self.text_len);
-        let moved = |x: usize| {
-            if x <= old_from {
-                Some(x)
-            } else if x >= old_to {
-                Some((x as i64 + delta) as usize)
-            } else {
-                None // inside a changed paragraph: the checker saw more than it said
+        let shift = |x: usize| (x as i64 + delta) as usize;
+        let span = |r: &Range<usize>| {
+            let inside = |x: usize| old_from < x && x < old_to;
+            if inside(r.start) || inside(r.end) {
+                // Inside the changed paragraph, where only a reading the
+                // checker says moved can be: a span moves with its start.
+                let split = split?;
+                if r.end > old_to {
+                    return None;
+                }
+                return Some(if r.start - old_from >= split {
+                    shift(r.start)..shift(r.end)
+                } else {
+                    r.clone()
+                });
             }
+            let moved = |x: usize| if x <= old_from { x } else { shift(x) };
+            Some(moved(r.start)..moved(r.end))
         };
-        let span = |r: &Range<usize>| Some(moved(r.start)?..moved(r.end)?);
         let mut findings = Vec::with_capacity(self.findings.len());
         for f in &self.findings {
             let mut f = f.clone();
@@ -333,7 +406,7 @@ impl LastCall {
             }
             findings.push(f);
         }
-        Some(findings)
+        Some((findings, middle))
     }
 }
 
@@ -478,6 +551,71 @@ mod tests {
         assert_eq!(checked("甲※\n乙\n丁\n戊\n丙※"), 1);
         assert_eq!(checked("甲※\n乙\n丁\n戊\n丙※\n"), 1);
         assert_eq!(checked("甲※\n乙\n丁\n戊\n丙※\n己"), 1);
+    }
+
+    /// [`marks`] with its findings moved along when a paragraph's marks kept
+    /// their order and only moved, by the marks' positions before the edit.
+    fn moving_marks(
+        text: &str,
+        memo: &Unaffected,
+        before: &Mutex<FxHashMap<u64, Vec<usize>>>,
+        calls: &AtomicUsize,
+    ) -> Vec<Finding> {
+        let paras = paragraphs(text);
+        let doc = DocView {
+            text,
+            paragraphs: &paras,
+            keys: None,
+        };
+        let marks_in = |t: &str| t.match_indices('※').map(|(i, _)| i).collect::<Vec<_>>();
+        let mut out = Vec::new();
+        memo.check_moving(
+            &doc,
+            |i| Relevance::inert_if(!paras[i].text.contains('※')),
+            |i, old_key, delta| {
+                let old = before.lock().unwrap().get(&old_key)?.clone();
+                let new = marks_in(paras[i].text);
+                let kept = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+                let moved = old[kept..]
+                    .iter()
+                    .zip(&new[kept..])
+                    .all(|(&a, &b)| a as i64 + delta == b as i64);
+                (old.len() == new.len() && moved)
+                    .then(|| old.get(kept).copied().unwrap_or(usize::MAX))
+            },
+            |found| found.extend(marks(text, &Unaffected::default(), calls)),
+            &mut out,
+        );
+        let mut before = before.lock().unwrap();
+        before.clear();
+        for p in &paras {
+            before.insert(hash_text(p.text), marks_in(p.text));
+        }
+        out
+    }
+
+    #[test]
+    fn findings_move_with_what_a_relevant_paragraph_kept() {
+        enable();
+        let memo = Unaffected::default();
+        let before = Mutex::default();
+        let calls = AtomicUsize::new(0);
+        let fresh = |text: &str| marks(text, &Unaffected::default(), &AtomicUsize::new(0));
+        let checked = |text: &str| {
+            let at = calls.load(Ordering::Relaxed);
+            let got = moving_marks(text, &memo, &before, &calls);
+            assert_eq!(got, fresh(text), "{text}");
+            calls.load(Ordering::Relaxed) - at
+        };
+        assert_eq!(checked("甲※\n乙※乙※\n丙"), 1);
+        // Typed before both marks, between them, after them.
+        assert_eq!(checked("甲※\n乙乙※乙※\n丙"), 0);
+        assert_eq!(checked("甲※\n乙乙※乙乙※\n丙"), 0);
+        assert_eq!(checked("甲※\n乙乙※乙乙※乙\n丙"), 0);
+        // A mark more, a mark less, two paragraphs changed: checked again.
+        assert_eq!(checked("甲※\n乙乙※乙乙※※乙\n丙"), 1);
+        assert_eq!(checked("甲※\n乙乙※乙乙乙\n丙"), 1);
+        assert_eq!(checked("甲※乙\n乙※乙乙乙\n丙"), 1);
     }
 
     #[test]

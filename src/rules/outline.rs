@@ -59,7 +59,8 @@ pub struct OutlineChecker {
     accept_arabic_dunhao: bool,
     /// Per-paragraph markers, kept between edits in the language server.
     memo: super::memo::ParaMemo<std::sync::Arc<crate::outline::ParagraphMarkers>>,
-    /// The last findings, reused after typing in body text.
+    /// The last findings, reused after typing in body text or in a heading's
+    /// title.
     unaffected: super::memo::Unaffected,
 }
 
@@ -210,9 +211,16 @@ impl Checker for OutlineChecker {
                 Relevance::Relevant
             }
         };
-        self.unaffected.check(
+        // Typing in a heading's title, or in a paragraph with inline
+        // enumerations away from their markers, leaves the outline as it was
+        // (moved); the summary the edit replaced says where.
+        let moved = |i: usize, old_key: u64, delta: i64| {
+            summaries.replaced(old_key)?.moved_to(&summaries[i], delta)
+        };
+        self.unaffected.check_moving(
             doc,
             relevance,
+            moved,
             |out| {
                 let outline = crate::outline::build_outline_from(doc.paragraphs, &summaries);
                 let cx = Cx {
@@ -441,11 +449,7 @@ impl Cx<'_> {
             let list = &self.outline.lists[h.list];
             // 附件：1.清单 / 2.汇总表 lists titles, not sections.
             let first = &heads[list.items[0]];
-            if paras[first.paragraph]
-                .text
-                .trim_start_matches(|c: char| c.is_whitespace() || c == '\0')
-                .starts_with("附件")
-            {
+            if crate::outline::opens_attachments(paras[first.paragraph].text) {
                 continue;
             }
             let others_have_content = list
