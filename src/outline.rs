@@ -1369,8 +1369,17 @@ pub fn build_outline_from(
             push_inline(&mut events, p, &summary.inline);
         }
     }
+    // One heading per marker event: sized once, the vector of large
+    // headings is not copied as it grows.
+    let markers = events
+        .iter()
+        .filter(|e| matches!(e, Event::Marker { .. }))
+        .count();
     let mut b = Builder {
-        out: Outline::default(),
+        out: Outline {
+            headings: Vec::with_capacity(markers),
+            ..Outline::default()
+        },
         stack: Vec::new(),
         closed_under: HashMap::default(),
         by_style: HashMap::default(),
@@ -1506,6 +1515,14 @@ impl Builder {
             .rev()
             .filter(|&j| self.style_of(self.stack[j]) == style)
             .collect()
+    }
+
+    /// [`Builder::open_of`]'s first, without collecting the rest (asked for
+    /// every event the lookaheads pass).
+    fn innermost_open(&self, style: Style) -> Option<usize> {
+        (0..self.stack.len())
+            .rev()
+            .find(|&j| self.style_of(self.stack[j]) == style)
     }
 
     fn fits(&self, list: usize, m: &Marker) -> bool {
@@ -1743,8 +1760,9 @@ impl Builder {
                     if marker.style == Style::Piece {
                         return None;
                     }
-                    let open = self.open_of(marker.style);
-                    let Some(&j) = open.first() else { continue };
+                    let Some(j) = self.innermost_open(marker.style) else {
+                        continue;
+                    };
                     return self.fits(self.stack[j], marker).then_some(j);
                 }
             }
@@ -1784,9 +1802,8 @@ impl Builder {
             if marker.style != style {
                 // A marker of a list enclosing the outer one ends its scope.
                 // So does a ranked heading not open yet (it closes enumerations).
-                let open = self.open_of(marker.style);
-                let closes = match open.first() {
-                    Some(&p) => p < j,
+                let closes = match self.innermost_open(marker.style) {
+                    Some(p) => p < j,
                     None => marker.style.rank().is_some(),
                 };
                 if closes {
