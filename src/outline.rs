@@ -1213,37 +1213,7 @@ impl ParagraphMarkers {
     fn is_unmarked(&self) -> bool {
         self.marker.is_none() && self.inline.is_empty() && self.piece.is_none()
     }
-}
 
-pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
-    let found = markers_of(text);
-    let written = if found.marker.is_none() && found.inline.is_empty() {
-        0
-    } else {
-        let mut h = rustc_hash::FxHasher::default();
-        for m in found.marker.iter().chain(&found.inline) {
-            std::hash::Hasher::write(&mut h, text[m.span.clone()].as_bytes());
-            std::hash::Hasher::write_u8(&mut h, 0xFF);
-        }
-        std::hash::Hasher::finish(&h)
-    };
-    ParagraphMarkers {
-        blank: text.chars().all(is_blank),
-        whitespace: text.chars().all(|c| c.is_whitespace() || c == '\0'),
-        written,
-        attachments: opens_attachments(text),
-        ..found
-    }
-}
-
-/// Whether a paragraph opens with 附件: a list that starts there lists
-/// attached documents, not sections.
-pub fn opens_attachments(text: &str) -> bool {
-    text.trim_start_matches(|c: char| c.is_whitespace() || c == '\0')
-        .starts_with("附件")
-}
-
-impl ParagraphMarkers {
     /// Where the outline of a paragraph summarised as `self` before an edit
     /// and as `now` after it moved: the offset from which its markers lie
     /// `delta` bytes later (those before it stayed), when nothing else about
@@ -1287,6 +1257,34 @@ impl ParagraphMarkers {
         }
         Some(split.unwrap_or(usize::MAX))
     }
+}
+
+pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
+    let found = markers_of(text);
+    let written = if found.marker.is_none() && found.inline.is_empty() {
+        0
+    } else {
+        let mut h = rustc_hash::FxHasher::default();
+        for m in found.marker.iter().chain(&found.inline) {
+            std::hash::Hasher::write(&mut h, text[m.span.clone()].as_bytes());
+            std::hash::Hasher::write_u8(&mut h, 0xFF);
+        }
+        std::hash::Hasher::finish(&h)
+    };
+    ParagraphMarkers {
+        blank: text.chars().all(is_blank),
+        whitespace: text.chars().all(|c| c.is_whitespace() || c == '\0'),
+        written,
+        attachments: opens_attachments(text),
+        ..found
+    }
+}
+
+/// Whether a paragraph opens with 附件: a list that starts there lists
+/// attached documents, not sections.
+pub fn opens_attachments(text: &str) -> bool {
+    text.trim_start_matches(|c: char| c.is_whitespace() || c == '\0')
+        .starts_with("附件")
 }
 
 fn markers_of(text: &str) -> ParagraphMarkers {

@@ -10,7 +10,9 @@
 //!    between edits (`print_index`).
 //! 4. Each pair is verified against the characters and extended to a maximal exact
 //!    piece. Stretches already explained by a long piece are not searched again,
-//!    and a piece is never re-extended on a diagonal that already covers it.
+//!    and a piece is never re-extended on a diagonal that already covers it
+//!    (the `pieces` module, which the language server resumes where an edit
+//!    changed the stream).
 //! 5. Pieces are chained across small edits and merged into passages
 //!    ([`super::align`]).
 

@@ -382,8 +382,8 @@ impl LastCall {
                 // Inside the changed paragraph, where only a reading the
                 // checker says moved can be: a span moves with its start.
                 let split = split?;
-                if r.end > old_to {
-                    return None;
+                if r.start < old_from || r.end > old_to {
+                    return None; // reaching out of it: the checker saw more
                 }
                 return Some(if r.start - old_from >= split {
                     shift(r.start)..shift(r.end)
