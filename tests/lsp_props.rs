@@ -26,6 +26,10 @@ const PIECES: &[&str] = &[
     ",",
     "一、加强领导\n",
     "（二完善机制\n",
+    // Inline enumerations with a skip, typed around: their findings move.
+    "工作中，一是抓落实；三是",
+    "二是",
+    "（三）",
     "20xx年",
     "正在开展工作。",
     "认真的落实",
