@@ -1187,7 +1187,7 @@ pub struct ParagraphMarkers {
     whitespace: bool,
     /// A hash of the markers as written, in order (the checks quote them).
     written: u64,
-    /// Whether the paragraph opens with 附件 (see [`opens_attachments`]).
+    /// Whether the paragraph opens with 附件.
     attachments: bool,
 }
 
@@ -1208,6 +1208,12 @@ impl ParagraphMarkers {
     /// Whether the paragraph is blank, or only Unicode whitespace.
     pub fn is_blank_line(&self) -> bool {
         self.is_unmarked() && (self.blank || self.whitespace)
+    }
+
+    /// Whether the paragraph opens with 附件: a list that starts there lists
+    /// attached documents, not sections.
+    pub fn opens_attachments(&self) -> bool {
+        self.attachments
     }
 
     fn is_unmarked(&self) -> bool {
@@ -1231,14 +1237,16 @@ impl ParagraphMarkers {
         if !same_kind {
             return None;
         }
-        let at = |r: &Range<usize>, d: i64| r.start as i64 + d..r.end as i64 + d;
+        // `a`'s range moved by `d` is `b`'s.
+        let lands = |a: &Range<usize>, b: &Range<usize>, d: i64| {
+            (a.start as i64 + d, a.end as i64 + d) == (b.start as i64, b.end as i64)
+        };
         let same = |a: &Marker, b: &Marker, d: i64| {
-            let span = |r: &Range<usize>| at(r, 0);
             (a.style, a.value, a.form, a.arabic_dunhao, a.shape)
                 == (b.style, b.value, b.form, b.arabic_dunhao, b.shape)
                 && a.standard == b.standard
-                && at(&a.span, d) == span(&b.span)
-                && at(&a.number, d) == span(&b.number)
+                && lands(&a.span, &b.span, d)
+                && lands(&a.number, &b.number, d)
         };
         let mut split = None;
         for (a, b) in self
@@ -1282,7 +1290,7 @@ pub fn paragraph_markers(text: &str) -> ParagraphMarkers {
 
 /// Whether a paragraph opens with 附件: a list that starts there lists
 /// attached documents, not sections.
-pub fn opens_attachments(text: &str) -> bool {
+fn opens_attachments(text: &str) -> bool {
     text.trim_start_matches(|c: char| c.is_whitespace() || c == '\0')
         .starts_with("附件")
 }

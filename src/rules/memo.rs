@@ -499,18 +499,30 @@ mod tests {
         out
     }
 
+    /// How many times `check` ran [`marks`] afresh for `text` (counted in
+    /// `calls`; 0 when it reused its last findings), asserting that its
+    /// findings equal a fresh check's.
+    fn checks_afresh(
+        text: &str,
+        calls: &AtomicUsize,
+        check: impl FnOnce() -> Vec<Finding>,
+    ) -> usize {
+        let before = calls.load(Ordering::Relaxed);
+        let got = check();
+        assert_eq!(
+            got,
+            marks(text, &Unaffected::default(), &AtomicUsize::new(0)),
+            "{text}"
+        );
+        calls.load(Ordering::Relaxed) - before
+    }
+
     #[test]
     fn findings_are_reused_shifted_after_edits_in_inert_paragraphs_only() {
         enable();
         let memo = Unaffected::default();
         let calls = AtomicUsize::new(0);
-        let fresh = |text: &str| marks(text, &Unaffected::default(), &AtomicUsize::new(0));
-        let checked = |text: &str| {
-            let before = calls.load(Ordering::Relaxed);
-            let got = marks(text, &memo, &calls);
-            assert_eq!(got, fresh(text), "{text}");
-            calls.load(Ordering::Relaxed) - before
-        };
+        let checked = |text: &str| checks_afresh(text, &calls, || marks(text, &memo, &calls));
         assert_eq!(checked("甲※\n乙\n丙※丙\n丁"), 1);
         // Typing in inert paragraphs, before, between and after the marks.
         assert_eq!(checked("甲※\n乙乙\n丙※丙\n丁"), 0);
@@ -534,13 +546,7 @@ mod tests {
         enable();
         let memo = Unaffected::default();
         let calls = AtomicUsize::new(0);
-        let fresh = |text: &str| marks(text, &Unaffected::default(), &AtomicUsize::new(0));
-        let checked = |text: &str| {
-            let before = calls.load(Ordering::Relaxed);
-            let got = marks(text, &memo, &calls);
-            assert_eq!(got, fresh(text), "{text}");
-            calls.load(Ordering::Relaxed) - before
-        };
+        let checked = |text: &str| checks_afresh(text, &calls, || marks(text, &memo, &calls));
         assert_eq!(checked("甲※\n乙\n\n丁\n丙※"), 1);
         // An empty line filled and emptied again before an inert paragraph.
         assert_eq!(checked("甲※\n乙\n戊\n丁\n丙※"), 0);
@@ -600,13 +606,8 @@ mod tests {
         let memo = Unaffected::default();
         let before = Mutex::default();
         let calls = AtomicUsize::new(0);
-        let fresh = |text: &str| marks(text, &Unaffected::default(), &AtomicUsize::new(0));
-        let checked = |text: &str| {
-            let at = calls.load(Ordering::Relaxed);
-            let got = moving_marks(text, &memo, &before, &calls);
-            assert_eq!(got, fresh(text), "{text}");
-            calls.load(Ordering::Relaxed) - at
-        };
+        let checked =
+            |text: &str| checks_afresh(text, &calls, || moving_marks(text, &memo, &before, &calls));
         assert_eq!(checked("甲※\n乙※乙※\n丙"), 1);
         // Typed before both marks, between them, after them.
         assert_eq!(checked("甲※\n乙乙※乙※\n丙"), 0);

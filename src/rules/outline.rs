@@ -449,7 +449,7 @@ impl Cx<'_> {
             let list = &self.outline.lists[h.list];
             // 附件：1.清单 / 2.汇总表 lists titles, not sections.
             let first = &heads[list.items[0]];
-            if crate::outline::opens_attachments(paras[first.paragraph].text) {
+            if self.summaries[first.paragraph].opens_attachments() {
                 continue;
             }
             let others_have_content = list
@@ -842,6 +842,15 @@ mod tests {
         );
         let speech = "在全县文明城市创建推进会上的讲话\n同志们：\n今天召开会议，主要任务是部署工作。下面，我讲三点意见。\n一、提高站位，增强创建紧迫感\n近年来，我县创建工作取得明显成效。一是责任压得实；二是推进有力度；三是工作有特色。\n二、突出重点，全力攻坚\n一要抓好市容整治。第一时间处置问题。\n二要抓好交通秩序。\n三要抓好宣传引导。一方面，要加大宣传力度；另一方面，要完善考核。\n三、压实责任，确保实效\n首先，要加强领导。\n其次，要强化督查。\n最后，要营造氛围。\n同志们，任务艰巨，让我们共同努力！";
         assert!(check_all(speech).is_empty(), "{:?}", check_all(speech));
+        // A list of attachments whose last title has a note under it: titles,
+        // not empty sections.
+        let attachments =
+            "请各单位按时报送。\n附件：1.检查表\n2.汇总表\n3.整改清单\n请于6月30日前报送。";
+        assert!(
+            check_all(attachments).is_empty(),
+            "{:?}",
+            check_all(attachments)
+        );
         let compilation = "第一篇：在文明城市工作会上的发言\n一、抓宣传\n正文。\n二、抓重点\n正文。\n第二篇：在审判监督工作会上的发言\n一、强化审监\n正文。\n二、强化考核\n正文。\n上一篇：在全省学校安全会议上的讲话\n下一篇：在党风廉政建设会议上的讲话";
         assert!(
             check_all(compilation).is_empty(),
