@@ -107,15 +107,30 @@ impl Finding {
 
     /// Moves all spans by `delta` bytes (paragraph-relative → absolute).
     pub fn shift(&mut self, delta: usize) {
-        self.span = self.span.start + delta..self.span.end + delta;
+        self.map_offsets(|x| x + delta);
+    }
+
+    /// Applies `to` to every offset of the finding in its own document: its
+    /// span, its fixes' and its related spans' (not those in other files).
+    pub fn map_offsets(&mut self, to: impl Fn(usize) -> usize) {
+        self.span = to(self.span.start)..to(self.span.end);
         for fix in &mut self.fixes {
-            fix.span = fix.span.start + delta..fix.span.end + delta;
+            fix.span = to(fix.span.start)..to(fix.span.end);
         }
         for rel in &mut self.related {
             if rel.file.is_none() {
-                rel.span = rel.span.start + delta..rel.span.end + delta;
+                rel.span = to(rel.span.start)..to(rel.span.end);
             }
         }
+    }
+
+    /// The smallest offset of the finding in its own document.
+    pub fn first_offset(&self) -> usize {
+        let fixes = self.fixes.iter().map(|f| f.span.start);
+        let related = self.related.iter().filter(|r| r.file.is_none());
+        fixes
+            .chain(related.map(|r| r.span.start))
+            .fold(self.span.start, usize::min)
     }
 
     /// Whether applying the preferred fix only deletes text.

@@ -1216,6 +1216,20 @@ impl ParagraphMarkers {
         self.attachments
     }
 
+    /// Whether the paragraph starts a piece (a title, a salutation, web
+    /// navigation): the outline starts afresh there.
+    pub fn starts_piece(&self) -> bool {
+        self.piece.is_some()
+    }
+
+    /// Whether the paragraph is a 第一篇-style piece marker, whose list runs on
+    /// across titles.
+    pub fn marks_piece(&self) -> bool {
+        self.marker
+            .as_ref()
+            .is_some_and(|m| m.style == Style::Piece)
+    }
+
     fn is_unmarked(&self) -> bool {
         self.marker.is_none() && self.inline.is_empty() && self.piece.is_none()
     }

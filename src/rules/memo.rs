@@ -26,6 +26,9 @@ use rustc_hash::FxHashMap;
 use super::DocView;
 use crate::finding::Finding;
 
+mod segments;
+pub use segments::{Segment, Segmented};
+
 static ENABLED: AtomicBool = AtomicBool::new(false);
 
 /// Turns memoisation on for the whole process (for long-lived servers).

@@ -9,12 +9,14 @@
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
-use super::memo::Relevance;
+use super::memo::{Relevance, Segment};
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
+use crate::document::Paragraph;
 use crate::finding::{render, Finding, Related, Severity};
 use crate::outline::{
-    inline_enumerations_after, parse_marker, Form, Heading, Marker, Outline, Shape, Style,
+    inline_enumerations_after, parse_marker, Form, Heading, Marker, Outline, ParagraphMarkers,
+    Shape, Style,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,9 +64,21 @@ pub struct OutlineChecker {
     /// The last findings, reused after typing in body text or in a heading's
     /// title.
     unaffected: super::memo::Unaffected,
+    /// The last findings of each piece of a compilation, reused for the
+    /// pieces an edit left as they were.
+    pieces: super::memo::Segmented,
 }
 
 pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigError>> {
+    let checker = build_checker(specs)?;
+    Ok(checker
+        .into_iter()
+        .map(|c| Box::new(c) as Box<dyn Checker>)
+        .collect())
+}
+
+/// The one checker serving `specs`, if any of them is enabled.
+fn build_checker(specs: &[RuleSpec]) -> Result<Option<OutlineChecker>, Vec<ConfigError>> {
     let mut errors = Vec::new();
     let mut rules = HashMap::default();
     let mut accept_arabic_dunhao = false;
@@ -114,14 +128,15 @@ pub fn build(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<ConfigErro
         return Err(errors);
     }
     if rules.is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    Ok(vec![Box::new(OutlineChecker {
+    Ok(Some(OutlineChecker {
         rules,
         accept_arabic_dunhao,
         memo: Default::default(),
         unaffected: Default::default(),
-    })])
+        pieces: Default::default(),
+    }))
 }
 
 impl OutlineChecker {
@@ -222,20 +237,152 @@ impl Checker for OutlineChecker {
             relevance,
             moved,
             |out| {
-                let outline = crate::outline::build_outline_from(doc.paragraphs, &summaries);
-                let cx = Cx {
-                    checker: self,
-                    doc,
-                    outline: &outline,
-                    summaries: &summaries,
+                let segments = pieces(doc, &summaries);
+                let check = |piece: &Segment<Piece>, out: &mut Vec<Finding>| {
+                    self.check_outline(doc, piece, &summaries, out)
                 };
-                for list in 0..outline.lists.len() {
-                    cx.check_list(list, out);
-                }
-                cx.check_empty_sections(out);
+                self.pieces.check(doc, &segments, check, out);
+                self.check_piece_numbers(doc, &summaries, out);
             },
             out,
         );
+    }
+}
+
+/// A piece of a compilation, checked alone: the paragraphs from a title, a
+/// salutation, web navigation or a 第一篇 marker to the next, and the context
+/// that its outline depends on.
+struct Piece {
+    /// The last 第一篇 marker before a piece that starts otherwise: its
+    /// headings nest under that marker.
+    under: Option<usize>,
+    /// The 第一篇 marker right after the piece, which ends its last sections.
+    next: Option<usize>,
+}
+
+/// The document in [`Piece`]s. The outline starts afresh at each, except for
+/// the numbering of the 第一篇 markers themselves, which
+/// [`OutlineChecker::check_piece_numbers`] checks, and what the segments'
+/// context says: whether the piece sits under a 第一篇 marker (its headings are
+/// one level deeper), and the marker that follows it (the next heading after
+/// its last section).
+fn pieces(doc: &DocView<'_>, summaries: &[Arc<ParagraphMarkers>]) -> Vec<Segment<Piece>> {
+    let n = summaries.len();
+    let starts = |i: usize| summaries[i].starts_piece() || summaries[i].marks_piece();
+    let mut segments = Vec::new();
+    let mut last_marker = None;
+    let mut from = 0;
+    while from < n {
+        let to = (from + 1..n).find(|&i| starts(i)).unwrap_or(n);
+        let under = if summaries[from].marks_piece() {
+            None
+        } else {
+            last_marker
+        };
+        let next = (to < n && summaries[to].marks_piece()).then_some(to);
+        let mut h = rustc_hash::FxHasher::default();
+        std::hash::Hasher::write_u8(&mut h, under.is_some() as u8);
+        if let Some(next) = next {
+            let after = doc.paragraphs[next].start - doc.paragraphs[from].start;
+            std::hash::Hasher::write_u64(&mut h, doc.key(next));
+            std::hash::Hasher::write_usize(&mut h, after);
+        }
+        segments.push(Segment {
+            paragraphs: from..to,
+            context: std::hash::Hasher::finish(&h),
+            data: Piece { under, next },
+        });
+        if summaries[from].marks_piece() {
+            last_marker = Some(from);
+        }
+        from = to;
+    }
+    segments
+}
+
+impl OutlineChecker {
+    /// The structural findings of one piece of `doc`, but for the numbering
+    /// of 第一篇 markers (which runs across pieces).
+    fn check_outline(
+        &self,
+        doc: &DocView<'_>,
+        piece: &Segment<Piece>,
+        summaries: &[Arc<ParagraphMarkers>],
+        out: &mut Vec<Finding>,
+    ) {
+        let range = piece.paragraphs.clone();
+        let whole = range.start == 0 && range.end == summaries.len();
+        // The outline counts paragraphs from the first it is given.
+        let mut rebased: Vec<Paragraph<'_>> = Vec::new();
+        let mut kept: Vec<Arc<ParagraphMarkers>> = Vec::new();
+        let (paragraphs, summaries) = if whole {
+            (doc.paragraphs, summaries)
+        } else {
+            let context = piece.data.under.into_iter();
+            let all = context.chain(range).chain(piece.data.next);
+            for (index, i) in all.enumerate() {
+                rebased.push(Paragraph {
+                    index,
+                    ..doc.paragraphs[i]
+                });
+                kept.push(summaries[i].clone());
+            }
+            (&rebased[..], &kept[..])
+        };
+        let doc = DocView {
+            text: doc.text,
+            paragraphs,
+            keys: None,
+        };
+        let outline = crate::outline::build_outline_from(paragraphs, summaries);
+        let cx = Cx {
+            checker: self,
+            doc: &doc,
+            outline: &outline,
+            summaries,
+        };
+        for (list, l) in outline.lists.iter().enumerate() {
+            if l.style != Style::Piece {
+                cx.check_list(list, out);
+            }
+        }
+        cx.check_empty_sections(out);
+    }
+
+    /// The numbering of the 第一篇 markers of `doc`: one list across the
+    /// whole document, which nothing else in it affects.
+    fn check_piece_numbers(
+        &self,
+        doc: &DocView<'_>,
+        summaries: &[Arc<ParagraphMarkers>],
+        out: &mut Vec<Finding>,
+    ) {
+        let (paragraphs, summaries): (Vec<Paragraph<'_>>, Vec<Arc<ParagraphMarkers>>) = doc
+            .paragraphs
+            .iter()
+            .zip(summaries)
+            .filter(|(_, s)| s.marks_piece())
+            .enumerate()
+            .map(|(index, (p, s))| (Paragraph { index, ..*p }, s.clone()))
+            .unzip();
+        if paragraphs.is_empty() {
+            return;
+        }
+        let outline = crate::outline::build_outline_from(&paragraphs, &summaries);
+        let doc = DocView {
+            text: doc.text,
+            paragraphs: &paragraphs,
+            keys: None,
+        };
+        let cx = Cx {
+            checker: self,
+            doc: &doc,
+            outline: &outline,
+            summaries: &summaries,
+        };
+        for list in 0..outline.lists.len() {
+            cx.check_list(list, out);
+        }
     }
 }
 
@@ -246,7 +393,7 @@ struct Cx<'a> {
     /// Each paragraph's summary, the outline's source: the checks read the
     /// text only where they report, since reading every heading's text is a
     /// cache miss each in a large document.
-    summaries: &'a [std::sync::Arc<crate::outline::ParagraphMarkers>],
+    summaries: &'a [Arc<ParagraphMarkers>],
 }
 
 impl Cx<'_> {
@@ -472,6 +619,8 @@ impl Cx<'_> {
 mod tests {
     use crate::config::{load_rules, RuleSpec};
     use crate::engine::RuleSet;
+    use crate::finding::Finding;
+    use crate::rules::DocView;
     use crate::{DocKind, ProjectConfig};
 
     fn specs() -> Vec<RuleSpec> {
@@ -857,5 +1006,157 @@ mod tests {
             "{:?}",
             check_all(compilation)
         );
+    }
+
+    /// The findings of the outline of the whole document built at once,
+    /// every list checked: what checking piece by piece must reproduce.
+    fn whole_outline_findings(checker: &super::OutlineChecker, text: &str) -> Vec<String> {
+        let paras = crate::document::paragraphs(text);
+        let summaries: Vec<_> = paras
+            .iter()
+            .map(|p| std::sync::Arc::new(crate::outline::paragraph_markers(p.text)))
+            .collect();
+        let doc = DocView {
+            text,
+            paragraphs: &paras,
+            keys: None,
+        };
+        let outline = crate::outline::build_outline_from(&paras, &summaries);
+        let cx = super::Cx {
+            checker,
+            doc: &doc,
+            outline: &outline,
+            summaries: &summaries,
+        };
+        let mut out = Vec::new();
+        for list in 0..outline.lists.len() {
+            cx.check_list(list, &mut out);
+        }
+        cx.check_empty_sections(&mut out);
+        described(out)
+    }
+
+    fn described(mut findings: Vec<Finding>) -> Vec<String> {
+        crate::engine::sort(&mut findings);
+        findings.iter().map(|f| format!("{f:?}")).collect()
+    }
+
+    /// Paragraphs that make and break outlines: titles, salutations, web
+    /// navigation, 第一篇 markers (skipped and repeated), headings of every
+    /// level with gaps, bare headings, inline enumerations, attachments,
+    /// blank lines and body text.
+    const PIECE_PARTS: &[&str] = &[
+        "在全县文明城市创建推进会上的讲话",
+        "关于开展安全生产大检查的通知",
+        "同志们：",
+        "上一篇：在全省学校安全会议上的讲话",
+        "第一篇：在文明城市工作会上的发言",
+        "第二篇：在审判监督工作会上的发言",
+        "第四篇：在政协工作会上的发言",
+        "一、提高站位",
+        "二、突出重点",
+        "三、",
+        "四、压实责任",
+        "（一）指导思想。",
+        "（二）",
+        "（三）工作目标。",
+        "1.排查重点。",
+        "3.健全机制。",
+        "（1）建立清单。",
+        "一是责任压得实；二是推进有力度；四是工作有特色。",
+        "一要抓好市容整治。",
+        "二要抓好交通秩序。",
+        "首先，要加强领导。",
+        "附件：1.检查表",
+        "",
+        "近年来，我县创建工作取得明显成效。",
+    ];
+
+    /// A document of [`PIECE_PARTS`] (each line ending in `\n` or `\r\n`),
+    /// then the same after each of a few edits replacing one of its lines.
+    fn piece_documents() -> impl proptest::strategy::Strategy<Value = Vec<String>> {
+        use proptest::prelude::*;
+        let line = (0..PIECE_PARTS.len(), proptest::bool::ANY);
+        (
+            proptest::collection::vec(line.clone(), 1..48),
+            proptest::collection::vec((0..48usize, line), 0..4),
+        )
+            .prop_map(|(mut lines, edits)| {
+                let render = |lines: &[(usize, bool)]| {
+                    let mut text = String::new();
+                    for &(i, crlf) in lines {
+                        text.push_str(PIECE_PARTS[i]);
+                        text.push_str(if crlf { "\r\n" } else { "\n" });
+                    }
+                    text
+                };
+                let mut texts = vec![render(&lines)];
+                for (at, line) in edits {
+                    let at = at % lines.len();
+                    lines[at] = line;
+                    texts.push(render(&lines));
+                }
+                texts
+            })
+    }
+
+    /// Checks `texts` in turn with one checker: piece by piece (as one call,
+    /// as `gwlint check` does, and memoised, reusing the pieces it has seen)
+    /// it must find what the outline of each whole document finds.
+    fn assert_pieces_find_what_the_whole_finds(texts: &[String]) {
+        let checker = super::build_checker(&specs()).unwrap().unwrap();
+        crate::rules::memo::enable();
+        for text in texts {
+            let paras = crate::document::paragraphs(text);
+            let doc = DocView {
+                text,
+                paragraphs: &paras,
+                keys: None,
+            };
+            let whole = whole_outline_findings(&checker, text);
+            let summaries: Vec<_> = paras
+                .iter()
+                .map(|p| std::sync::Arc::new(crate::outline::paragraph_markers(p.text)))
+                .collect();
+            let piece = super::Segment {
+                paragraphs: 0..paras.len(),
+                context: 0,
+                data: super::Piece {
+                    under: None,
+                    next: None,
+                },
+            };
+            let mut one_call = Vec::new();
+            checker.check_outline(&doc, &piece, &summaries, &mut one_call);
+            checker.check_piece_numbers(&doc, &summaries, &mut one_call);
+            assert_eq!(described(one_call), whole, "{text}");
+            let mut memoised = Vec::new();
+            super::Checker::check_document(&checker, &doc, &mut memoised);
+            assert_eq!(described(memoised), whole, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_piece_under_a_piece_marker_is_not_the_same_piece_alone() {
+        // The bare heading 二、强化保障 ends where 第二篇 starts: an empty section only when
+        // it is a level below 第二篇, under 第一篇.
+        let alone = "在全县文明城市创建推进会上的讲话\n一、提高站位\n（一）指导思想。\n二、强化保障\n第二篇：在审判监督工作会上的发言\n";
+        let under = format!("第一篇：在文明城市工作会上的发言\n{alone}");
+        assert_pieces_find_what_the_whole_finds(&[alone.to_owned(), under.clone()]);
+        assert!(check_all(&under)
+            .iter()
+            .any(|f| f.0 == "outline.empty-section"));
+        assert!(!check_all(alone)
+            .iter()
+            .any(|f| f.0 == "outline.empty-section"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Random compilations, each edited a few times.
+        #[test]
+        fn pieces_checked_alone_find_what_the_whole_outline_finds(texts in piece_documents()) {
+            assert_pieces_find_what_the_whole_finds(&texts);
+        }
     }
 }
