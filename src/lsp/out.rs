@@ -89,8 +89,9 @@ impl Output {
         }
     }
 
-    /// Queues a publishDiagnostics for `uri` whose JSON body is `body`.
-    pub fn publish(&self, uri: &Url, body: Arc<Vec<u8>>) {
+    /// Queues a publishDiagnostics for `uri` whose JSON body is `body`, and
+    /// returns when it was queued: the writer thread starts on it at once.
+    pub fn publish(&self, uri: &Url, body: Arc<Vec<u8>>) -> std::time::Instant {
         let header = format!("Content-Length: {}\r\n\r\n", body.len());
         let mut q = self.shared.lock();
         q.frames.retain(|f| f.publishes.as_ref() != Some(uri));
@@ -99,8 +100,10 @@ impl Output {
             header,
             bytes: body,
         });
+        let queued = std::time::Instant::now();
         drop(q);
         self.shared.changed.notify_all();
+        queued
     }
 
     /// Waits until everything queued so far has been written.
