@@ -72,7 +72,7 @@ fn main() {
     let mut open = Phase::default();
     let mut run = |text: &str, lint: &mut Phase, json: &mut Phase, typed: &mut Phase| {
         // The lint builds the position map on the side, as in the server.
-        let (linted, map) = lint.time(|| cache.lint(&rules, text, enc, DocKind::Plain, &uri));
+        let (linted, map) = lint.time(|| cache.lint(&rules, text, None, enc, DocKind::Plain, &uri));
         local.wall.push(linted.local_ms);
         document.wall.push(linted.document_ms);
         json.time(|| {

@@ -127,6 +127,15 @@ fn incremental_edits_update_diagnostics_with_versions() {
         ranges(&c.diagnostics(uri, Some(2))),
         vec![("placeholder.star".into(), 1, 0, 1, 2)]
     );
+    // The server split only the lines the two changes touched.
+    let log = c.wait_for(|m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|t| t.contains(" v2 "))
+    });
+    let log = log["params"]["message"].as_str().unwrap();
+    assert!(log.contains("(lines split where changed)"), "{log}");
     // Rapid typing: several versions in a row; only current versions are published.
     for (v, ch) in [(3, "一"), (4, "二"), (5, "三")] {
         c.change(uri, v, json!([{"range": {"start": {"line": 1, "character": 3}, "end": {"line": 1, "character": 3}}, "text": ch}]));

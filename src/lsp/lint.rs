@@ -27,7 +27,8 @@ use rustc_hash::FxHashMap;
 use tower_lsp::lsp_types::{Diagnostic, Position, Url};
 
 use super::convert;
-use super::text::PositionMap;
+use super::split::Split;
+use super::text::{PositionMap, Revision};
 use crate::document::{paragraphs, DocKind, Paragraph};
 use crate::engine::{sort, RuleSet};
 use crate::finding::Finding;
@@ -149,6 +150,8 @@ pub struct ParagraphCache {
     /// places of the one just written, kept once its body is complete.
     last_json: Option<LastJson>,
     written: Option<JsonLayout>,
+    /// The document's paragraphs and keys as of the last lint.
+    split: Split,
     /// How many diagnostics the last write copied, for tests and logs.
     pub json_copied: usize,
     /// The body before the last, once the client has been sent it: the next
@@ -221,6 +224,8 @@ pub struct Linted {
     findings: OnceLock<Vec<Finding>>,
     /// Paragraphs whose local rules actually ran (cache misses), for tests and logs.
     pub recomputed: usize,
+    /// Whether the text was split into paragraphs only where it changed.
+    pub respliced: bool,
     /// Time spent on paragraph-local rules (cache included) and on document rules.
     pub local_ms: f64,
     pub document_ms: f64,
@@ -331,6 +336,7 @@ impl ParagraphCache {
         self.last_json = None;
         self.written = None;
         self.spare_json = Vec::new();
+        self.split.clear();
     }
 
     /// Writes `linted`'s diagnostics as a JSON array to `out`, like
@@ -435,11 +441,14 @@ impl ParagraphCache {
     /// Lints `text`, reusing cached paragraph results. Entries for
     /// paragraphs that no longer occur are dropped, so the cache never
     /// outgrows the document. Diagnostics are prepared for `enc` and `uri`.
-    /// Returns the text's position map too, which is built on the side.
+    /// `revision` says what changed since the last lint, when known (it is
+    /// then split into paragraphs only there). Returns the text's position
+    /// map too, which is built on the side.
     pub fn lint<'t>(
         &mut self,
         rules: &RuleSet,
         text: &'t str,
+        revision: Option<Revision>,
         enc: Encoding,
         kind: DocKind,
         uri: &Url,
@@ -453,11 +462,20 @@ impl ParagraphCache {
         let started = std::time::Instant::now();
         let lintable = kind.lintable(text);
         let masked = !matches!(lintable, std::borrow::Cow::Borrowed(_));
-        let paras = paragraphs(&lintable);
-        let keys: Vec<u64> = paras
-            .iter()
-            .map(|p| crate::rules::memo::hash_text(p.text))
-            .collect();
+        // Masked Markdown may change far from an edit (a code fence).
+        let mut respliced = false;
+        let (paras, keys) = if masked {
+            self.split.clear();
+            let paras = paragraphs(&lintable);
+            let keys = paras
+                .iter()
+                .map(|p| crate::rules::memo::hash_text(p.text))
+                .collect();
+            (paras, keys)
+        } else {
+            respliced = self.split.update(text, revision);
+            (self.split.paragraphs(text), self.split.take_keys())
+        };
         let view = DocView {
             text: &lintable,
             paragraphs: &paras,
@@ -491,10 +509,14 @@ impl ParagraphCache {
             picks,
             findings: OnceLock::new(),
             recomputed,
+            respliced,
             local_ms,
             document_ms,
             docs_url: rules.docs_url().map(str::to_owned),
         };
+        if !masked {
+            self.split.put_keys(keys);
+        }
         (linted, map)
     }
 
@@ -774,7 +796,9 @@ mod tests {
     }
 
     fn lint(cache: &mut ParagraphCache, rules: &RuleSet, text: &str, kind: DocKind) -> Linted {
-        cache.lint(rules, text, Encoding::Utf16, kind, &uri()).0
+        cache
+            .lint(rules, text, None, Encoding::Utf16, kind, &uri())
+            .0
     }
 
     /// What the server published before the cache kept diagnostics: every
@@ -811,7 +835,8 @@ mod tests {
         ];
         let mut reused_some = false;
         for text in &texts {
-            let (linted, map) = cache.lint(&rules, text, Encoding::Utf16, DocKind::Plain, &uri());
+            let (linted, map) =
+                cache.lint(&rules, text, None, Encoding::Utf16, DocKind::Plain, &uri());
             let mut fresh = Vec::new();
             linted.write_diagnostics(&map, &uri(), &mut fresh);
             let mut out = b"head".to_vec();

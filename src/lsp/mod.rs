@@ -12,6 +12,7 @@ mod out;
 pub mod pool;
 mod rulefile;
 mod settings;
+mod split;
 mod symbols;
 pub mod text;
 
@@ -485,16 +486,19 @@ async fn lint_and_publish(client: Client, publisher: Publisher) {
     let cpu_started = process_cpu_ms();
     let job = {
         let mut st = lock_state(&publisher.state);
-        let Some(doc) = publisher.current(&st) else {
+        let enc = st.encoding;
+        let Some(doc) = publisher.current_mut(&mut st) else {
             return;
         };
+        let taken = doc.text.take();
         let job = LintJob {
-            text: doc.text.text(),
+            text: taken.text,
+            revision: taken.revision,
             version: doc.version,
             kind: doc.kind,
             config_kind: doc.config_kind,
             path: doc.path.clone(),
-            enc: st.encoding,
+            enc,
         };
         let (loaded, config_error) = ensure_rules(&mut st, job.path.as_deref());
         (job, loaded, config_error)
@@ -554,6 +558,7 @@ fn lock_state(state: &Mutex<State>) -> std::sync::MutexGuard<'_, State> {
 /// What a lint reads of its document, taken under the state lock.
 struct LintJob {
     text: Arc<String>,
+    revision: text::Revision,
     version: i32,
     kind: DocKind,
     config_kind: Option<ConfigFileKind>,
@@ -577,6 +582,12 @@ impl Publisher {
     fn current<'a>(&self, st: &'a State) -> Option<&'a OpenDoc> {
         st.docs
             .get(&self.uri)
+            .filter(|d| d.seq == self.seq && d.checked)
+    }
+
+    fn current_mut<'a>(&self, st: &'a mut State) -> Option<&'a mut OpenDoc> {
+        st.docs
+            .get_mut(&self.uri)
             .filter(|d| d.seq == self.seq && d.checked)
     }
 }
@@ -614,8 +625,14 @@ fn run_lint(
             (Payload::Diagnostics(diags), None, String::new())
         }
         None => {
-            let (linted, map) =
-                cache.lint(&loaded.rules, &job.text, job.enc, job.kind, &publisher.uri);
+            let (linted, map) = cache.lint(
+                &loaded.rules,
+                &job.text,
+                Some(job.revision),
+                job.enc,
+                job.kind,
+                &publisher.uri,
+            );
             let linted_at = Instant::now();
             let lint_done = started.elapsed();
             let buffer = cache.take_json_buffer();
@@ -629,8 +646,13 @@ fn run_lint(
             cache.keep_json(&json);
             let copied = cache.json_copied;
             let detail = format!(
-                "{} paragraph(s) re-checked; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms ({} copied); since the lint began: text taken {:.2}, on the pool {:.2}, rules done {:.2}, JSON written {:.2}",
+                "{} paragraph(s) re-checked{}; local {:.2} ms, document {:.2} ms, {} diagnostics to JSON {:.2} ms ({} copied); since the lint began: text taken {:.2}, on the pool {:.2}, rules done {:.2}, JSON written {:.2}",
                 linted.recomputed,
+                if linted.respliced {
+                    " (lines split where changed)"
+                } else {
+                    ""
+                },
                 linted.local_ms,
                 linted.document_ms,
                 linted.len(),

@@ -15,6 +15,55 @@ use crate::position::Encoding;
 pub struct DocText {
     rope: Rope,
     flat: Arc<String>,
+    /// What changed since the text was last taken for a lint.
+    pending: Pending,
+    /// How many times the text was taken for a lint.
+    taken: u64,
+}
+
+/// Bytes `start..old_end` of one text became `start..new_end` of another;
+/// the rest is the same, moved by the difference after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_end: usize,
+}
+
+impl Changed {
+    /// This change, then bytes `start..end` of its result replaced by `len`
+    /// bytes: one change covering both.
+    fn then(self, start: usize, end: usize, len: usize) -> Changed {
+        // The part of the second edit past the first's end was unchanged.
+        let old_end = self.old_end + end.saturating_sub(self.new_end);
+        Changed {
+            start: self.start.min(start),
+            old_end,
+            new_end: self.new_end.max(end) + len - (end - start),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Pending {
+    /// Replaced as a whole, or never taken.
+    Unknown,
+    Unchanged,
+    Changed(Changed),
+}
+
+/// The text taken for a lint and its [`Revision`].
+pub struct Taken {
+    pub text: Arc<String>,
+    pub revision: Revision,
+}
+
+/// A text's number among those taken from a document, and what changed
+/// since the one numbered `generation - 1` (`None` when that is not known).
+#[derive(Clone, Copy, Debug)]
+pub struct Revision {
+    pub generation: u64,
+    pub since_last: Option<Changed>,
 }
 
 /// A position that had to be clamped, for logging.
@@ -29,12 +78,36 @@ impl DocText {
         DocText {
             rope: Rope::from_str(&text),
             flat: Arc::new(text),
+            pending: Pending::Unknown,
+            taken: 0,
         }
     }
 
     /// The current text, shared.
     pub fn text(&self) -> Arc<String> {
         self.flat.clone()
+    }
+
+    /// The current text for a lint, with what changed since the last one
+    /// taken (see [`Taken`]).
+    pub fn take(&mut self) -> Taken {
+        self.taken += 1;
+        let since_last = match std::mem::replace(&mut self.pending, Pending::Unchanged) {
+            Pending::Unknown => None,
+            Pending::Unchanged => Some(Changed {
+                start: 0,
+                old_end: 0,
+                new_end: 0,
+            }),
+            Pending::Changed(c) => Some(c),
+        };
+        Taken {
+            text: self.flat.clone(),
+            revision: Revision {
+                generation: self.taken,
+                since_last,
+            },
+        }
     }
 
     pub fn len_bytes(&self) -> usize {
@@ -53,6 +126,7 @@ impl DocText {
             None => {
                 self.rope = Rope::from_str(&change.text);
                 self.flat = Arc::new(change.text.clone());
+                self.pending = Pending::Unknown;
             }
             Some(range) => {
                 let start = self.char_index(range.start, enc, &mut clamped);
@@ -65,6 +139,16 @@ impl DocText {
                 let bytes = self.rope.char_to_byte(start)..self.rope.char_to_byte(end);
                 self.rope.remove(start..end);
                 self.rope.insert(start, &change.text);
+                let len = change.text.len();
+                self.pending = match self.pending {
+                    Pending::Unknown => Pending::Unknown,
+                    Pending::Unchanged => Pending::Changed(Changed {
+                        start: bytes.start,
+                        old_end: bytes.end,
+                        new_end: bytes.start + len,
+                    }),
+                    Pending::Changed(c) => Pending::Changed(c.then(bytes.start, bytes.end, len)),
+                };
                 Arc::make_mut(&mut self.flat).replace_range(bytes, &change.text);
             }
         }
