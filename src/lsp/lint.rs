@@ -699,6 +699,19 @@ fn ms_since(t: std::time::Instant) -> f64 {
     t.elapsed().as_secs_f64() * 1000.0
 }
 
+/// Whether local finding `l` of a paragraph starting at `start` and
+/// document finding `f` prefer the same fix (or neither has one).
+fn same_first_fix(l: &Finding, start: usize, f: &Finding) -> bool {
+    match (l.fixes.first(), f.fixes.first()) {
+        (Some(a), Some(b)) => {
+            a.span.start + start == b.span.start
+                && a.span.end + start == b.span.end
+                && a.replacement == b.replacement
+        }
+        (a, b) => a.is_none() && b.is_none(),
+    }
+}
+
 /// Combines the paragraphs' local findings with the document-level findings
 /// (`others`, not yet sorted or folded) into the order and selection
 /// `engine::sort` gives all of them together; see the module docs. Local
@@ -730,9 +743,15 @@ fn fold(placed: &[Placed], others: &mut Vec<Finding>) -> Vec<Pick> {
             continue;
         };
         let p = &placed[i];
+        // Of two findings on one span, `sort` drops the less severe, or the
+        // second of two with the same preferred fix. Equally severe ones with
+        // different fixes (a marker's form and its numbering) both stay, in
+        // the merge's order: no need to sort that paragraph's findings again.
         let same_span = p.count > 0
             && p.local.findings.iter().any(|l| {
-                l.span.start + p.start == f.span.start && l.span.end + p.start == f.span.end
+                l.span.start + p.start == f.span.start
+                    && l.span.end + p.start == f.span.end
+                    && (l.severity != f.severity || same_first_fix(l, p.start, f))
             });
         let inside = p.deletes && f.span.end <= p.start + p.len;
         refold[i] |= same_span || inside;
@@ -885,6 +904,71 @@ mod tests {
                 linted.diagnostics(&map, &uri()),
                 from_scratch(&rules, &text, kind)
             );
+        }
+    }
+
+    /// Findings on one span from a paragraph's rules and from document
+    /// rules: the merge keeps exactly what sorting them all together keeps
+    /// (the more severe of two; of two equally severe, both unless they
+    /// prefer the same fix, or neither has one), in the same order.
+    #[test]
+    fn local_and_document_findings_on_one_span_fold_as_a_full_sort_would() {
+        use crate::finding::Severity;
+        let rule = |id: &str| -> Arc<str> { id.into() };
+        let finding = |id: &str, severity, fix: Option<&str>, at: usize| {
+            let f = Finding::new(&rule(id), severity, at..at + 3, "说明".to_owned());
+            match fix {
+                Some(r) => f.with_replacement(r),
+                None => f,
+            }
+        };
+        let (warning, error) = (Severity::Warning, Severity::Error);
+        // (local finding, document finding): rule ids sort the local first.
+        let cases = [
+            ((warning, Some("甲")), (warning, Some("甲"))),
+            ((warning, Some("甲")), (warning, Some("乙"))),
+            ((warning, None), (warning, None)),
+            ((warning, None), (warning, Some("乙"))),
+            ((warning, Some("甲")), (error, Some("乙"))),
+            ((error, None), (warning, None)),
+        ];
+        let start = 12;
+        for ((ls, lf), (os, of)) in cases {
+            let local = finding("a.local", ls, lf, 0);
+            let other = finding("b.document", os, of, start);
+            let placed = vec![Placed {
+                start,
+                len: 9,
+                line: 1,
+                count: 1,
+                deletes: false,
+                has_json: true,
+                key: 0,
+                local: Arc::new(Local {
+                    findings: vec![local.clone()].into_boxed_slice(),
+                    json: Box::default(),
+                    deletes: false,
+                }),
+            }];
+            let mut others = vec![other.clone()];
+            let picks = fold(&placed, &mut others);
+            let folded: Vec<Finding> = picks
+                .iter()
+                .map(|pick| match *pick {
+                    Pick::Local { para, index } => {
+                        let p = &placed[para as usize];
+                        let mut f = p.local.findings[index as usize].clone();
+                        f.shift(p.start);
+                        f
+                    }
+                    Pick::Other(i) => others[i as usize].clone(),
+                })
+                .collect();
+            let mut shifted = local;
+            shifted.shift(start);
+            let mut all = vec![shifted, other];
+            sort(&mut all);
+            assert_eq!(folded, all, "local {ls:?} {lf:?}, document {os:?} {of:?}");
         }
     }
 
