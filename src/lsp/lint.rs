@@ -29,7 +29,7 @@ use tower_lsp::lsp_types::{Diagnostic, Position, Url};
 use super::convert;
 use super::split::Split;
 use super::text::{PositionMap, Revision};
-use crate::document::{paragraphs, DocKind, Paragraph};
+use crate::document::{DocKind, Paragraph};
 use crate::engine::{sort, RuleSet};
 use crate::finding::Finding;
 use crate::position::{count_units, floor_char_boundary, Encoding};
@@ -462,20 +462,11 @@ impl ParagraphCache {
         let started = std::time::Instant::now();
         let lintable = kind.lintable(text);
         let masked = !matches!(lintable, std::borrow::Cow::Borrowed(_));
-        // Masked Markdown may change far from an edit (a code fence).
-        let mut respliced = false;
-        let (paras, keys) = if masked {
-            self.split.clear();
-            let paras = paragraphs(&lintable);
-            let keys = paras
-                .iter()
-                .map(|p| crate::rules::memo::hash_text(p.text))
-                .collect();
-            (paras, keys)
-        } else {
-            respliced = self.split.update(text, revision);
-            (self.split.paragraphs(text), self.split.take_keys())
-        };
+        // Masked Markdown may change far from an edit (a code fence): split
+        // afresh, as after an unknown change.
+        let revision = revision.filter(|_| !masked);
+        let respliced = self.split.update(&lintable, revision);
+        let (paras, keys) = (self.split.paragraphs(&lintable), self.split.take_keys());
         let view = DocView {
             text: &lintable,
             paragraphs: &paras,
@@ -514,9 +505,7 @@ impl ParagraphCache {
             document_ms,
             docs_url: rules.docs_url().map(str::to_owned),
         };
-        if !masked {
-            self.split.put_keys(keys);
-        }
+        self.split.put_keys(keys);
         (linted, map)
     }
 

@@ -329,8 +329,25 @@ impl OutlineChecker {
             }
             (&rebased[..], &kept[..])
         };
+        let others = |style| style != Style::Piece;
+        self.check_built(doc.text, paragraphs, summaries, others, true, out);
+    }
+
+    /// Builds the outline of `paragraphs` of `text` (summarised as
+    /// `summaries`, indices counted from the first) and appends the findings
+    /// of the lists whose style `lists` accepts, and of empty sections when
+    /// `sections` is set.
+    fn check_built(
+        &self,
+        text: &str,
+        paragraphs: &[Paragraph<'_>],
+        summaries: &[Arc<ParagraphMarkers>],
+        lists: impl Fn(Style) -> bool,
+        sections: bool,
+        out: &mut Vec<Finding>,
+    ) {
         let doc = DocView {
-            text: doc.text,
+            text,
             paragraphs,
             keys: None,
         };
@@ -342,11 +359,13 @@ impl OutlineChecker {
             summaries,
         };
         for (list, l) in outline.lists.iter().enumerate() {
-            if l.style != Style::Piece {
+            if lists(l.style) {
                 cx.check_list(list, out);
             }
         }
-        cx.check_empty_sections(out);
+        if sections {
+            cx.check_empty_sections(out);
+        }
     }
 
     /// The numbering of the 第一篇 markers of `doc`: one list across the
@@ -365,23 +384,8 @@ impl OutlineChecker {
             .enumerate()
             .map(|(index, (p, s))| (Paragraph { index, ..*p }, s.clone()))
             .unzip();
-        if paragraphs.is_empty() {
-            return;
-        }
-        let outline = crate::outline::build_outline_from(&paragraphs, &summaries);
-        let doc = DocView {
-            text: doc.text,
-            paragraphs: &paragraphs,
-            keys: None,
-        };
-        let cx = Cx {
-            checker: self,
-            doc: &doc,
-            outline: &outline,
-            summaries: &summaries,
-        };
-        for list in 0..outline.lists.len() {
-            cx.check_list(list, out);
+        if !paragraphs.is_empty() {
+            self.check_built(doc.text, &paragraphs, &summaries, |_| true, false, out);
         }
     }
 }
@@ -1012,28 +1016,18 @@ mod tests {
     /// every list checked: what checking piece by piece must reproduce.
     fn whole_outline_findings(checker: &super::OutlineChecker, text: &str) -> Vec<String> {
         let paras = crate::document::paragraphs(text);
-        let summaries: Vec<_> = paras
+        let mut out = Vec::new();
+        checker.check_built(text, &paras, &summaries(&paras), |_| true, true, &mut out);
+        described(out)
+    }
+
+    fn summaries(
+        paras: &[crate::document::Paragraph<'_>],
+    ) -> Vec<std::sync::Arc<crate::outline::ParagraphMarkers>> {
+        paras
             .iter()
             .map(|p| std::sync::Arc::new(crate::outline::paragraph_markers(p.text)))
-            .collect();
-        let doc = DocView {
-            text,
-            paragraphs: &paras,
-            keys: None,
-        };
-        let outline = crate::outline::build_outline_from(&paras, &summaries);
-        let cx = super::Cx {
-            checker,
-            doc: &doc,
-            outline: &outline,
-            summaries: &summaries,
-        };
-        let mut out = Vec::new();
-        for list in 0..outline.lists.len() {
-            cx.check_list(list, &mut out);
-        }
-        cx.check_empty_sections(&mut out);
-        described(out)
+            .collect()
     }
 
     fn described(mut findings: Vec<Finding>) -> Vec<String> {
@@ -1100,9 +1094,10 @@ mod tests {
             })
     }
 
-    /// Checks `texts` in turn with one checker: piece by piece (as one call,
-    /// as `gwlint check` does, and memoised, reusing the pieces it has seen)
-    /// it must find what the outline of each whole document finds.
+    /// Checks `texts` in turn with one checker, piece by piece: each piece
+    /// afresh (as `gwlint check` does), and memoised, reusing the pieces it
+    /// has seen (as the language server does). Either must find what the
+    /// outline of each whole document finds.
     fn assert_pieces_find_what_the_whole_finds(texts: &[String]) {
         let checker = super::build_checker(&specs()).unwrap().unwrap();
         crate::rules::memo::enable();
@@ -1114,22 +1109,13 @@ mod tests {
                 keys: None,
             };
             let whole = whole_outline_findings(&checker, text);
-            let summaries: Vec<_> = paras
-                .iter()
-                .map(|p| std::sync::Arc::new(crate::outline::paragraph_markers(p.text)))
-                .collect();
-            let piece = super::Segment {
-                paragraphs: 0..paras.len(),
-                context: 0,
-                data: super::Piece {
-                    under: None,
-                    next: None,
-                },
-            };
-            let mut one_call = Vec::new();
-            checker.check_outline(&doc, &piece, &summaries, &mut one_call);
-            checker.check_piece_numbers(&doc, &summaries, &mut one_call);
-            assert_eq!(described(one_call), whole, "{text}");
+            let summaries = summaries(&paras);
+            let mut afresh = Vec::new();
+            for piece in super::pieces(&doc, &summaries) {
+                checker.check_outline(&doc, &piece, &summaries, &mut afresh);
+            }
+            checker.check_piece_numbers(&doc, &summaries, &mut afresh);
+            assert_eq!(described(afresh), whole, "{text}");
             let mut memoised = Vec::new();
             super::Checker::check_document(&checker, &doc, &mut memoised);
             assert_eq!(described(memoised), whole, "{text}");
