@@ -204,6 +204,16 @@ impl TwoCharWords {
     /// The frequency of the word made with the Han character `other` at the
     /// far end, as [`word`] gives it; `None` when that is no word.
     pub fn freq(self, other: u32) -> Option<u32> {
+        let pair = if self.known_first {
+            [self.known, other]
+        } else {
+            [other, self.known]
+        };
+        // One bit rules out most characters (callers ask for dozens of sound-
+        // and look-alikes, few of which make a word), before the search.
+        if !pair_in_word(pair[0], pair[1]) {
+            return None;
+        }
         let key = hash::han_index(other)? as u32;
         let (mut lo, mut hi) = (0, self.entries.len() / 4);
         while lo < hi {
@@ -215,14 +225,7 @@ impl TwoCharWords {
                 std::cmp::Ordering::Equal => {
                     return match entry & 0xFFFF {
                         // Saturated: the word table has the exact figure.
-                        0xFFFF => {
-                            let pair = if self.known_first {
-                                [self.known, other]
-                            } else {
-                                [other, self.known]
-                            };
-                            word(&pair).map(Entry::freq)
-                        }
+                        0xFFFF => word(&pair).map(Entry::freq),
                         f => Some(f),
                     };
                 }
