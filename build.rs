@@ -214,8 +214,10 @@ fn main() {
         ));
     }
     let mut idiom_bytes = Vec::with_capacity(idioms.len() * 20);
-    // One bitset per pair of positions (ab, ac, ad, bc, bd, cd), back to back.
-    let mut pairs6 = vec![0u8; 6 << (IDIOM_PAIR_BITS - 3)];
+    // One byte per hashed character pair: bit `rel` set when the pair occurs
+    // at the positions `POSITION_PAIRS[rel]` (ab, ac, ad, bc, bd, cd) of some
+    // idiom. The scan reads each text pair once for all the windows it is in.
+    let mut pairs6 = vec![0u8; 1 << IDIOM_PAIR_BITS];
     let mut sub_keys: Vec<(u64, u32)> = Vec::new();
     let mut swap_keys: Vec<(u64, u32)> = Vec::new();
     for (i, (c, f)) in idioms.iter().enumerate() {
@@ -223,8 +225,7 @@ fn main() {
             idiom_bytes.extend_from_slice(&x.to_le_bytes());
         }
         for (rel, &(x, y)) in hash::POSITION_PAIRS.iter().enumerate() {
-            let i = hash::pair_index(c[x], c[y], IDIOM_PAIR_BITS);
-            set_bit(&mut pairs6, rel << IDIOM_PAIR_BITS | i);
+            pairs6[hash::pair_index(c[x], c[y], IDIOM_PAIR_BITS)] |= 1 << rel;
         }
         for k in 0..4 {
             sub_keys.push((hash::masked_quad_key(&mixes(c), k), i as u32));

@@ -321,18 +321,24 @@ pub fn idiom_count() -> usize {
     IDIOMS.len() / 20
 }
 
+/// Bit `rel` set: the pair `a`, `b` occurs at the positions
+/// [`hash::POSITION_PAIRS`]`[rel]` of some idiom (false positives possible,
+/// never false negatives). One byte per hashed pair, 512 KB in all: a pair of
+/// the text is read once for all the windows it is in.
+#[inline(always)]
+pub fn idiom_pair_positions(a: u32, b: u32) -> u8 {
+    IDIOM_PAIRS[hash::pair_index(a, b, meta::IDIOM_PAIR_BITS)]
+}
+
 /// Bit `rel` set: the pair of `w`'s characters at [`hash::POSITION_PAIRS`]`[rel]`
-/// occurs at those positions in some idiom (false positives possible, never
-/// false negatives). The six pair bitsets together stay in the L2 cache.
+/// occurs at those positions in some idiom (see [`idiom_pair_positions`]).
 #[inline(always)]
 pub fn idiom_pairs(w: &[u32; 4]) -> u8 {
-    #[inline(always)]
-    fn pair(w: &[u32; 4], rel: usize) -> u8 {
-        let (x, y) = hash::POSITION_PAIRS[rel];
-        let i = hash::pair_index(w[x], w[y], meta::IDIOM_PAIR_BITS);
-        (bit(IDIOM_PAIRS, rel << meta::IDIOM_PAIR_BITS | i) as u8) << rel
+    let mut pairs = 0;
+    for (rel, &(x, y)) in hash::POSITION_PAIRS.iter().enumerate() {
+        pairs |= idiom_pair_positions(w[x], w[y]) & 1 << rel;
     }
-    pair(w, 0) | pair(w, 1) | pair(w, 2) | pair(w, 3) | pair(w, 4) | pair(w, 5)
+    pairs
 }
 
 /// Bit `k` set: some idiom may share with `w` the three characters at the

@@ -221,6 +221,9 @@ impl Checker for IdiomChecker {
 struct Scratch {
     mix: Vec<u64>,
     set: Vec<u64>,
+    /// `pairs[g][i]`: [`lex::idiom_pair_positions`] of characters `i` and
+    /// `i + g + 1`.
+    pairs: [Vec<u8>; 3],
     windows: Vec<Window>,
     probes: Vec<Probe>,
 }
@@ -236,6 +239,7 @@ impl IdiomChecker {
         let Scratch {
             mix,
             set,
+            pairs: [gap1, gap2, gap3],
             windows,
             probes,
         } = scratch;
@@ -244,6 +248,16 @@ impl IdiomChecker {
         mix.extend(cs.iter().map(|&c| hash::char_mix(c)));
         set.clear();
         set.extend(cs.iter().map(|&c| hash::set_mix(c)));
+        // A pair of characters is in up to three windows, at different
+        // positions: one read of its byte serves them all.
+        for (g, pairs) in [&mut *gap1, &mut *gap2, &mut *gap3].into_iter().enumerate() {
+            pairs.clear();
+            pairs.extend(
+                cs.iter()
+                    .zip(cs.iter().skip(g + 1))
+                    .map(|(&a, &b)| lex::idiom_pair_positions(a, b)),
+            );
+        }
         // Pass 1 computes every Bloom key of every window; pass 2 probes
         // them all in a loop without branches, so that the cache misses of
         // the filters overlap instead of stalling one after another.
@@ -261,7 +275,13 @@ impl IdiomChecker {
             }
             let s = i - 3;
             let w = [cs[s], cs[s + 1], cs[s + 2], cs[s + 3]];
-            let pairs = lex::idiom_pairs(&w);
+            // ab ac ad | bc bd | cd, as bits 0..6 (see `POSITION_PAIRS`).
+            let pairs = (gap1[s] & 0b1)
+                | (gap2[s] & 0b10)
+                | (gap3[s] & 0b100)
+                | (gap1[s + 1] & 0b1000)
+                | (gap2[s + 1] & 0b1_0000)
+                | (gap1[s + 2] & 0b10_0000);
             let gates = lex::idiom_slip_positions(pairs);
             let slots = [
                 hash::at_slot(mix[s], 0),
