@@ -157,47 +157,64 @@ pub fn winnow_into(chars: &[u32], winnow: Winnow, mut emit: impl FnMut(u64, u32)
     // Each k-gram as one ordered key: the smaller key is the better pick,
     // a smaller hash or the same further right (the position is stored
     // inverted below the hash).
-    let keys = kgram_keys(chars, k, count);
-    let emit_key =
-        |key: u128, emit: &mut dyn FnMut(u64, u32)| emit((key >> 32) as u64, u32::MAX - key as u32);
-    if count < w {
-        emit_key(keys.iter().copied().min().unwrap(), &mut emit);
-        return;
-    }
-    // prefix[i]: best of its block up to i; suffix[i]: best from i to its
-    // block's end.
-    let mut prefix = keys.clone();
-    for i in 1..count {
-        if i % w != 0 {
-            prefix[i] = prefix[i].min(prefix[i - 1]);
+    WINNOW_SCRATCH.with_borrow_mut(|(prefix, suffix)| {
+        kgram_keys_into(chars, k, count, suffix);
+        if count < w {
+            let best = suffix.iter().copied().min().unwrap();
+            emit((best >> 32) as u64, u32::MAX - best as u32);
+            return;
         }
-    }
-    let mut suffix = keys;
-    for i in (0..count - 1).rev() {
-        if i % w != w - 1 {
-            suffix[i] = suffix[i].min(suffix[i + 1]);
+        // prefix[i]: best of its block up to i; suffix[i]: best from i to its
+        // block's end. Block by block: a remainder per element (a division)
+        // cost more than the comparisons.
+        prefix.clear();
+        prefix.extend_from_slice(suffix);
+        for block in prefix.chunks_mut(w) {
+            for i in 1..block.len() {
+                block[i] = block[i].min(block[i - 1]);
+            }
         }
-    }
-    let mut last = u32::MAX;
-    for start in 0..=count - w {
-        let best = prefix[start + w - 1].min(suffix[start]);
-        let pos = u32::MAX - best as u32;
-        if last != pos {
-            emit_key(best, &mut emit);
-            last = pos;
+        for block in suffix.chunks_mut(w) {
+            for i in (0..block.len() - 1).rev() {
+                block[i] = block[i].min(block[i + 1]);
+            }
         }
-    }
+        let mut last = u32::MAX;
+        for start in 0..=count - w {
+            let best = prefix[start + w - 1].min(suffix[start]);
+            let pos = u32::MAX - best as u32;
+            if last != pos {
+                emit((best >> 32) as u64, pos);
+                last = pos;
+            }
+        }
+        // A huge paragraph's buffers are not kept for the thread's lifetime.
+        if suffix.capacity() > MAX_KEPT_KEYS {
+            *prefix = Vec::new();
+            *suffix = Vec::new();
+        }
+    });
+}
+
+/// 1 MB of keys per buffer: paragraphs are far shorter.
+const MAX_KEPT_KEYS: usize = 1 << 16;
+
+thread_local! {
+    /// The prefix and suffix minima of [`winnow_into`], kept per thread: two
+    /// allocations per paragraph showed in `check`'s profile.
+    static WINNOW_SCRATCH: std::cell::RefCell<(Vec<u128>, Vec<u128>)> = std::cell::RefCell::default();
 }
 
 /// The mixed polynomial hash of each of the `count` k-grams of `chars`, as
 /// `hash << 32 | !position`.
-fn kgram_keys(chars: &[u32], k: usize, count: usize) -> Vec<u128> {
+fn kgram_keys_into(chars: &[u32], k: usize, count: usize, out: &mut Vec<u128>) {
     let top = (0..k - 1).fold(1u64, |p, _| p.wrapping_mul(BASE));
     let mut h = chars[..k].iter().fold(0u64, |h, &c| {
         h.wrapping_mul(BASE).wrapping_add(c as u64 + 1)
     });
     let key = |h: u64, i: usize| (mix(h) as u128) << 32 | (u32::MAX - i as u32) as u128;
-    let mut out = Vec::with_capacity(count);
+    out.clear();
+    out.reserve(count);
     out.push(key(h, 0));
     for i in 1..count {
         h = h
@@ -206,7 +223,6 @@ fn kgram_keys(chars: &[u32], k: usize, count: usize) -> Vec<u128> {
             .wrapping_add(chars[i + k - 1] as u64 + 1);
         out.push(key(h, i));
     }
-    out
 }
 
 /// Fast hasher for keys that already are well-mixed 64-bit hashes.
