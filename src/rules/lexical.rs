@@ -232,6 +232,20 @@ thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
 }
 
+/// [`lex::idiom_pairs`] of the window starting at `s`, from the pair bytes of
+/// its characters (`gaps[g][i]`: the byte of characters `i` and `i + g + 1`).
+#[inline(always)]
+fn window_pairs(gaps: [&[u8]; 3], s: usize) -> u8 {
+    let [gap1, gap2, gap3] = gaps;
+    // ab ac ad | bc bd | cd, as bits 0..6 (see `POSITION_PAIRS`).
+    (gap1[s] & 0b1)
+        | (gap2[s] & 0b10)
+        | (gap3[s] & 0b100)
+        | (gap1[s + 1] & 0b1000)
+        | (gap2[s + 1] & 0b1_0000)
+        | (gap1[s + 2] & 0b10_0000)
+}
+
 impl IdiomChecker {
     fn scan(&self, text: &str, ch: &Chars, scratch: &mut Scratch, out: &mut Vec<Finding>) {
         let cs = &ch.cs;
@@ -275,13 +289,7 @@ impl IdiomChecker {
             }
             let s = i - 3;
             let w = [cs[s], cs[s + 1], cs[s + 2], cs[s + 3]];
-            // ab ac ad | bc bd | cd, as bits 0..6 (see `POSITION_PAIRS`).
-            let pairs = (gap1[s] & 0b1)
-                | (gap2[s] & 0b10)
-                | (gap3[s] & 0b100)
-                | (gap1[s + 1] & 0b1000)
-                | (gap2[s + 1] & 0b1_0000)
-                | (gap1[s + 2] & 0b10_0000);
+            let pairs = window_pairs([gap1, gap2, gap3], s);
             let gates = lex::idiom_slip_positions(pairs);
             let slots = [
                 hash::at_slot(mix[s], 0),
@@ -1016,6 +1024,33 @@ impl Checker for ParticleChecker {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn window_pairs_gathered_from_character_pairs_equal_the_window_lookup() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/lexicon/misspelt.txt"
+        ))
+        .unwrap();
+        let cs: Vec<u32> = text.chars().map(|c| c as u32).collect();
+        let gaps: Vec<Vec<u8>> = (1..=3)
+            .map(|g| {
+                cs.iter()
+                    .zip(&cs[g..])
+                    .map(|(&a, &b)| lex::idiom_pair_positions(a, b))
+                    .collect()
+            })
+            .collect();
+        let mut set = 0;
+        for s in 0..cs.len() - 3 {
+            let w = [cs[s], cs[s + 1], cs[s + 2], cs[s + 3]];
+            let pairs = window_pairs([&gaps[0], &gaps[1], &gaps[2]], s);
+            assert_eq!(pairs, lex::idiom_pairs(&w), "window at {s}");
+            set |= pairs;
+        }
+        // Every position pair occurs in the misspelt idioms.
+        assert_eq!(set, 0b11_1111);
+    }
 
     #[test]
     fn adverbial_last_chars_cover_every_adverbial() {
