@@ -742,7 +742,14 @@ fn fold(placed: &[Placed], others: &mut Vec<Finding>) -> Vec<Pick> {
                     && l.span.end + p.start == f.span.end
                     && (l.severity != f.severity || same_first_fix(l, p.start, f))
             });
-        let inside = p.deletes && f.span.end <= p.start + p.len;
+        // A local deleting fix drops a shorter finding inside what it deletes
+        // (see `sort`; refolding when `f`'s own fix deletes the same span too
+        // is merely unnecessary).
+        let inside = p.deletes
+            && p.local.findings.iter().filter_map(deletion).any(|d| {
+                let (start, end) = (d.start + p.start, d.end + p.start);
+                start <= f.span.start && f.span.end <= end && end - start > f.span.len()
+            });
         refold[i] |= same_span || inside;
     }
     for (p, _) in placed.iter().zip(&refold).filter(|(_, &r)| r) {
@@ -958,6 +965,79 @@ mod tests {
             let mut all = vec![shifted, other];
             sort(&mut all);
             assert_eq!(folded, all, "local {ls:?} {lf:?}, document {os:?} {of:?}");
+        }
+    }
+
+    #[test]
+    fn a_local_deletion_folds_document_findings_as_a_full_sort_would() {
+        use crate::finding::Severity;
+        let deleting = |id: &str, span: Range<usize>| {
+            Finding::new(
+                &Arc::from(id),
+                Severity::Warning,
+                span.clone(),
+                "说明".into(),
+            )
+            .with_fix(span, String::new())
+        };
+        let start = 30;
+        // (local deletion, relative; document finding, absolute): containing
+        // and longer, containing and equal, disjoint, overlapping, and a
+        // document finding whose own fix deletes the local deletion's span.
+        let cases = [
+            (0..9, 33..36, false),
+            (0..9, 30..39, false),
+            (0..3, 36..39, false),
+            (0..6, 33..39, false),
+            (0..9, 33..36, true),
+        ];
+        for (local_span, other_span, own_deletion) in cases {
+            let local = deleting("a.local", local_span.clone());
+            let mut other = Finding::new(
+                &Arc::from("b.document"),
+                Severity::Info,
+                other_span.clone(),
+                "说明".into(),
+            );
+            if own_deletion {
+                other = other.with_fix(
+                    local_span.start + start..local_span.end + start,
+                    String::new(),
+                );
+            }
+            let placed = vec![Placed {
+                start,
+                len: 12,
+                line: 1,
+                count: 1,
+                deletes: true,
+                has_json: true,
+                key: 0,
+                local: Arc::new(Local {
+                    findings: vec![local.clone()].into_boxed_slice(),
+                    json: Box::default(),
+                    deletes: true,
+                }),
+            }];
+            let mut others = vec![other.clone()];
+            let picks = fold(&placed, &mut others);
+            let folded: Vec<Finding> = picks
+                .iter()
+                .map(|pick| match *pick {
+                    Pick::Local { para, index } => {
+                        let p = &placed[para as usize];
+                        let mut f = p.local.findings[index as usize].clone();
+                        f.shift(p.start);
+                        f
+                    }
+                    Pick::Other(i) => others[i as usize].clone(),
+                })
+                .collect();
+            let mut shifted = local;
+            shifted.shift(start);
+            let mut all = vec![shifted, other];
+            sort(&mut all);
+            assert_eq!(folded, all, "local {local_span:?}, document {other_span:?}");
         }
     }
 
