@@ -907,6 +907,42 @@ mod tests {
     /// rules: the merge keeps exactly what sorting them all together keeps
     /// (the more severe of two; of two equally severe, both unless they
     /// prefer the same fix, or neither has one), in the same order.
+    /// A paragraph at `start` whose one local finding is `local`.
+    fn placed_alone(start: usize, len: usize, local: Finding) -> Placed {
+        let deletes = deletion(&local).is_some();
+        Placed {
+            start,
+            len,
+            line: 1,
+            count: 1,
+            deletes,
+            has_json: true,
+            key: 0,
+            local: Arc::new(Local {
+                findings: vec![local].into_boxed_slice(),
+                json: Box::default(),
+                deletes,
+            }),
+        }
+    }
+
+    /// What [`fold`] picks, as findings with absolute spans.
+    fn folded(placed: &[Placed], others: &mut Vec<Finding>) -> Vec<Finding> {
+        let picks = fold(placed, others);
+        picks
+            .iter()
+            .map(|pick| match *pick {
+                Pick::Local { para, index } => {
+                    let p = &placed[para as usize];
+                    let mut f = p.local.findings[index as usize].clone();
+                    f.shift(p.start);
+                    f
+                }
+                Pick::Other(i) => others[i as usize].clone(),
+            })
+            .collect()
+    }
+
     #[test]
     fn local_and_document_findings_on_one_span_fold_as_a_full_sort_would() {
         use crate::finding::Severity;
@@ -932,34 +968,9 @@ mod tests {
         for ((ls, lf), (os, of)) in cases {
             let local = finding("a.local", ls, lf, 0);
             let other = finding("b.document", os, of, start);
-            let placed = vec![Placed {
-                start,
-                len: 9,
-                line: 1,
-                count: 1,
-                deletes: false,
-                has_json: true,
-                key: 0,
-                local: Arc::new(Local {
-                    findings: vec![local.clone()].into_boxed_slice(),
-                    json: Box::default(),
-                    deletes: false,
-                }),
-            }];
+            let placed = vec![placed_alone(start, 9, local.clone())];
             let mut others = vec![other.clone()];
-            let picks = fold(&placed, &mut others);
-            let folded: Vec<Finding> = picks
-                .iter()
-                .map(|pick| match *pick {
-                    Pick::Local { para, index } => {
-                        let p = &placed[para as usize];
-                        let mut f = p.local.findings[index as usize].clone();
-                        f.shift(p.start);
-                        f
-                    }
-                    Pick::Other(i) => others[i as usize].clone(),
-                })
-                .collect();
+            let folded = folded(&placed, &mut others);
             let mut shifted = local;
             shifted.shift(start);
             let mut all = vec![shifted, other];
@@ -1005,34 +1016,9 @@ mod tests {
                     String::new(),
                 );
             }
-            let placed = vec![Placed {
-                start,
-                len: 12,
-                line: 1,
-                count: 1,
-                deletes: true,
-                has_json: true,
-                key: 0,
-                local: Arc::new(Local {
-                    findings: vec![local.clone()].into_boxed_slice(),
-                    json: Box::default(),
-                    deletes: true,
-                }),
-            }];
+            let placed = vec![placed_alone(start, 12, local.clone())];
             let mut others = vec![other.clone()];
-            let picks = fold(&placed, &mut others);
-            let folded: Vec<Finding> = picks
-                .iter()
-                .map(|pick| match *pick {
-                    Pick::Local { para, index } => {
-                        let p = &placed[para as usize];
-                        let mut f = p.local.findings[index as usize].clone();
-                        f.shift(p.start);
-                        f
-                    }
-                    Pick::Other(i) => others[i as usize].clone(),
-                })
-                .collect();
+            let folded = folded(&placed, &mut others);
             let mut shifted = local;
             shifted.shift(start);
             let mut all = vec![shifted, other];
