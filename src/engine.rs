@@ -4,9 +4,14 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::config::{load_rules, ConfigErrors, ProjectConfig, RuleSpec};
-use crate::document::{paragraphs, DocKind};
+use crate::document::{paragraphs, DocKind, Paragraph};
 use crate::finding::Finding;
 use crate::rules::{build_all, Checker, DocView, ParagraphInput};
+
+/// Text per batch of paragraphs that `check` runs rule by rule: large enough
+/// for each rule's tables to be reused, small enough for the decoded
+/// paragraphs (~12 bytes per character) to stay in the cache.
+const BATCH_BYTES: usize = 256 * 1024;
 
 /// Built rules, ready to check any number of documents from any thread.
 pub struct RuleSet {
@@ -123,18 +128,52 @@ impl RuleSet {
 
     /// All findings in a document, sorted by position.
     pub fn check(&self, text: &str, kind: DocKind) -> Vec<Finding> {
+        self.check_in_batches(text, kind, BATCH_BYTES)
+    }
+
+    /// [`RuleSet::check`], running the paragraph rules over batches of about
+    /// `batch_bytes` of text.
+    fn check_in_batches(&self, text: &str, kind: DocKind, batch_bytes: usize) -> Vec<Finding> {
         let lintable = kind.lintable(text);
         let paras = paragraphs(&lintable);
         let mut out = Vec::new();
-        // One buffer for every paragraph; the single sort at the end also
-        // does the folding that `check_paragraph` does per paragraph.
-        let mut local = Vec::new();
-        for para in &paras {
-            self.collect_paragraph(para.text, &mut local);
-            out.extend(local.drain(..).map(|mut f| {
-                f.shift(para.start);
-                f
-            }));
+        // Rule by rule over a batch of paragraphs, not paragraph by paragraph:
+        // each rule's tables (the lexicon's filters, automata, lazy DFAs) then
+        // stay in the cache for a whole batch instead of evicting each other
+        // in every paragraph. Findings come out in the same order, so the
+        // single sort at the end (which also folds what `check_paragraph`
+        // folds per paragraph) gives the same result.
+        let mut rest = &paras[..];
+        while !rest.is_empty() {
+            let mut bytes = 0;
+            let len = rest
+                .iter()
+                .take_while(|p| {
+                    let within = bytes < batch_bytes;
+                    bytes += p.text.len();
+                    within
+                })
+                .count()
+                .max(1);
+            let (batch, after) = rest.split_at(len);
+            rest = after;
+            let batch: Vec<&Paragraph<'_>> =
+                batch.iter().filter(|p| !p.text.trim().is_empty()).collect();
+            let inputs: Vec<ParagraphInput<'_>> =
+                batch.iter().map(|p| ParagraphInput::new(p.text)).collect();
+            let mut found: Vec<Vec<Finding>> = vec![Vec::new(); batch.len()];
+            for checker in &self.checkers {
+                for (input, found) in inputs.iter().zip(&mut found) {
+                    checker.check_input(input, found);
+                }
+            }
+            for (para, mut local) in batch.iter().zip(found) {
+                self.filter_allowed(para.text, &mut local);
+                out.extend(local.into_iter().map(|mut f| {
+                    f.shift(para.start);
+                    f
+                }));
+            }
         }
         let view = DocView {
             text: &lintable,
@@ -232,6 +271,40 @@ mod tests {
 
     fn finding(rule: &str, severity: Severity, span: std::ops::Range<usize>) -> Finding {
         Finding::new(&Arc::from(rule), severity, span, String::new())
+    }
+
+    #[test]
+    fn batches_of_any_size_find_what_paragraph_by_paragraph_finds() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let text = std::fs::read_to_string(&files[0]).unwrap();
+        let rules = RuleSet::builtin();
+        // Paragraph by paragraph, as the language server checks them.
+        let paras = paragraphs(&text);
+        let mut expected: Vec<Finding> = paras
+            .iter()
+            .flat_map(|p| {
+                rules.check_paragraph(p.text).into_iter().map(|mut f| {
+                    f.shift(p.start);
+                    f
+                })
+            })
+            .collect();
+        expected.extend(rules.check_document(&DocView {
+            text: &text,
+            paragraphs: &paras,
+            keys: None,
+        }));
+        sort(&mut expected);
+        assert!(expected.len() > 50, "{} findings", expected.len());
+        for batch_bytes in [0, 2048, BATCH_BYTES, usize::MAX] {
+            let got = rules.check_in_batches(&text, DocKind::Plain, batch_bytes);
+            assert!(got == expected, "batches of {batch_bytes} bytes");
+        }
     }
 
     #[test]
