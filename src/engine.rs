@@ -4,7 +4,7 @@
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::config::{load_rules, ConfigErrors, ProjectConfig, RuleSpec};
-use crate::document::{paragraphs, DocKind, Paragraph};
+use crate::document::{paragraphs, DocKind};
 use crate::finding::Finding;
 use crate::rules::{build_all, Checker, DocView, ParagraphInput};
 
@@ -81,22 +81,41 @@ impl RuleSet {
     /// Paragraph-local findings for one paragraph, spans relative to `text`,
     /// sorted by position. A pure function of `text`, so callers may cache it.
     pub fn check_paragraph(&self, text: &str) -> Vec<Finding> {
-        let mut out = Vec::new();
-        self.collect_paragraph(text, &mut out);
-        sort(&mut out);
-        out
+        self.check_paragraphs(&[text]).pop().unwrap_or_default()
     }
 
-    /// Appends the paragraph-local findings of `text` to `out`, unsorted.
-    fn collect_paragraph(&self, text: &str, out: &mut Vec<Finding>) {
-        if text.trim().is_empty() {
-            return;
+    /// [`RuleSet::check_paragraph`] of each of `texts`, run rule by rule over
+    /// all of them (see [`RuleSet::check`]).
+    pub fn check_paragraphs(&self, texts: &[&str]) -> Vec<Vec<Finding>> {
+        let mut found = self.collect_paragraphs(texts);
+        for findings in &mut found {
+            sort(findings);
         }
-        let input = ParagraphInput::new(text);
+        found
+    }
+
+    /// The paragraph-local findings of each of `texts`, unsorted: rule by rule
+    /// over all of them, not paragraph by paragraph, so that each rule's tables
+    /// (the lexicon's filters, automata, lazy DFAs) stay in the cache for the
+    /// whole batch instead of evicting each other in every paragraph. Each
+    /// paragraph's findings come out in the same order either way.
+    fn collect_paragraphs(&self, texts: &[&str]) -> Vec<Vec<Finding>> {
+        let inputs: Vec<Option<ParagraphInput<'_>>> = texts
+            .iter()
+            .map(|t| (!t.trim().is_empty()).then(|| ParagraphInput::new(t)))
+            .collect();
+        let mut found: Vec<Vec<Finding>> = vec![Vec::new(); texts.len()];
         for checker in &self.checkers {
-            checker.check_input(&input, out);
+            for (input, found) in inputs.iter().zip(&mut found) {
+                if let Some(input) = input {
+                    checker.check_input(input, found);
+                }
+            }
         }
-        self.filter_allowed(text, out);
+        for (text, found) in texts.iter().zip(&mut found) {
+            self.filter_allowed(text, found);
+        }
+        found
     }
 
     /// Document-level findings (absolute spans).
@@ -137,12 +156,8 @@ impl RuleSet {
         let lintable = kind.lintable(text);
         let paras = paragraphs(&lintable);
         let mut out = Vec::new();
-        // Rule by rule over a batch of paragraphs, not paragraph by paragraph:
-        // each rule's tables (the lexicon's filters, automata, lazy DFAs) then
-        // stay in the cache for a whole batch instead of evicting each other
-        // in every paragraph. Findings come out in the same order, so the
-        // single sort at the end (which also folds what `check_paragraph`
-        // folds per paragraph) gives the same result.
+        // In batches (see `collect_paragraphs`); the single sort at the end
+        // also folds what `check_paragraph` folds per paragraph.
         let mut rest = &paras[..];
         while !rest.is_empty() {
             let mut bytes = 0;
@@ -157,18 +172,8 @@ impl RuleSet {
                 .max(1);
             let (batch, after) = rest.split_at(len);
             rest = after;
-            let batch: Vec<&Paragraph<'_>> =
-                batch.iter().filter(|p| !p.text.trim().is_empty()).collect();
-            let inputs: Vec<ParagraphInput<'_>> =
-                batch.iter().map(|p| ParagraphInput::new(p.text)).collect();
-            let mut found: Vec<Vec<Finding>> = vec![Vec::new(); batch.len()];
-            for checker in &self.checkers {
-                for (input, found) in inputs.iter().zip(&mut found) {
-                    checker.check_input(input, found);
-                }
-            }
-            for (para, mut local) in batch.iter().zip(found) {
-                self.filter_allowed(para.text, &mut local);
+            let texts: Vec<&str> = batch.iter().map(|p| p.text).collect();
+            for (para, local) in batch.iter().zip(self.collect_paragraphs(&texts)) {
                 out.extend(local.into_iter().map(|mut f| {
                     f.shift(para.start);
                     f
@@ -187,7 +192,9 @@ impl RuleSet {
 
     /// Drops findings whose span lies inside an allowed word.
     fn filter_allowed(&self, text: &str, findings: &mut Vec<Finding>) {
-        let Some(allow) = &self.allow else { return };
+        let Some(allow) = self.allow.as_ref().filter(|_| !findings.is_empty()) else {
+            return;
+        };
         let allowed: Vec<_> = allow.find_iter(text).map(|m| m.range()).collect();
         if allowed.is_empty() {
             return;

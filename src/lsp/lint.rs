@@ -134,6 +134,9 @@ fn deletion(f: &Finding) -> Option<&Range<usize>> {
         .map(|fix| &fix.span)
 }
 
+/// Paragraphs checked together by one worker: ~100 typical paragraphs.
+const LOCAL_CHUNK: usize = 96;
+
 /// Per-document cache of paragraph-local results.
 #[derive(Default)]
 pub struct ParagraphCache {
@@ -595,18 +598,22 @@ impl ParagraphCache {
             .collect();
         missing.sort_unstable_by_key(|&(_, key)| key);
         missing.dedup_by_key(|&mut (_, key)| key);
+        // In chunks checked rule by rule (`RuleSet::check_paragraphs`): a
+        // didOpen's thousands of paragraphs run ~10 % faster so, and a chunk
+        // of ~30 KB still spreads a document over the pool.
         let computed: FxHashMap<u64, Arc<Local>> = missing
-            .par_iter()
-            .map(|&(i, key)| {
-                let p = &view.paragraphs[i];
-                let local = Local::new(
-                    rules.check_paragraph(p.text),
-                    line_of(p),
-                    enc,
-                    uri,
-                    rules.docs_url(),
-                );
-                (key, Arc::new(local))
+            .par_chunks(LOCAL_CHUNK)
+            .flat_map_iter(|chunk| {
+                let texts: Vec<&str> = chunk
+                    .iter()
+                    .map(|&(i, _)| view.paragraphs[i].text)
+                    .collect();
+                let found = rules.check_paragraphs(&texts);
+                chunk.iter().zip(found).map(|(&(i, key), findings)| {
+                    let p = &view.paragraphs[i];
+                    let local = Local::new(findings, line_of(p), enc, uri, rules.docs_url());
+                    (key, Arc::new(local))
+                })
             })
             .collect();
         let recomputed = computed.len();
