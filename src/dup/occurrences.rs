@@ -156,35 +156,46 @@ impl Earlier for Occurrences<'_> {
 struct RepeatFilter {
     once: Vec<u64>,
     twice: Vec<u64>,
+    /// log2 of the bits in each bitset.
+    bits: u32,
 }
 
 impl RepeatFilter {
-    /// 2^20 bits per bitset: 256 KB for both, and under 7 % false "may
-    /// repeat" for the ~65,000 fingerprints of 1 MB.
-    const BITS: u32 = 20;
+    /// 16 bits per fingerprint: under 7 % false "may repeat" (2^20 bits, 256 KB
+    /// for both bitsets, for the ~65,000 fingerprints of 1 MB). Sized by the
+    /// document: clearing 256 KB for every small file of `check` cost more than
+    /// its search, and evicted the rules' tables from the cache.
+    fn bits_for(prints: usize) -> u32 {
+        (prints * 16)
+            .next_power_of_two()
+            .max(1 << 12)
+            .trailing_zeros()
+    }
 
     fn fill(&mut self, prints: &[&ParagraphPrints]) {
-        let words = (1usize << Self::BITS) / 64;
+        let count = prints.iter().map(|p| p.prints.len()).sum();
+        self.bits = Self::bits_for(count);
+        let words = (1usize << self.bits) / 64;
         for bits in [&mut self.once, &mut self.twice] {
             bits.clear();
             bits.resize(words, 0);
         }
         let (once, twice) = (&mut self.once, &mut self.twice);
         for fp in prints.iter().flat_map(|p| &p.prints) {
-            let (w, bit) = Self::slot(fp.hash);
+            let (w, bit) = Self::slot(self.bits, fp.hash);
             twice[w] |= once[w] & bit;
             once[w] |= bit;
         }
     }
 
-    fn slot(hash: u64) -> (usize, u64) {
+    fn slot(bits: u32, hash: u64) -> (usize, u64) {
         // The top bits: the table above indexes by the low ones.
-        let i = (hash >> (64 - Self::BITS)) as usize;
+        let i = (hash >> (64 - bits)) as usize;
         (i / 64, 1 << (i % 64))
     }
 
     fn may_repeat(&self, hash: u64) -> bool {
-        let (w, bit) = Self::slot(hash);
+        let (w, bit) = Self::slot(self.bits, hash);
         self.twice[w] & bit != 0
     }
 }
