@@ -116,7 +116,9 @@ pub fn paragraph_prints(text: &str, winnow: Winnow) -> ParagraphPrints {
 
 /// Fingerprints already-normalised characters.
 pub fn prints_of(chars: &[u32], winnow: Winnow) -> ParagraphPrints {
-    let mut prints = Vec::new();
+    // Winnowing keeps about 2 / (w + 1) of the positions: one allocation
+    // instead of a doubling series.
+    let mut prints = Vec::with_capacity(2 * chars.len() / (winnow.w + 1) + 1);
     winnow_into(chars, winnow, |hash, pos| {
         prints.push(Fingerprint { hash, pos })
     });
