@@ -933,10 +933,19 @@ mod tests {
         }
     }
 
-    /// What [`fold`] picks, as findings with absolute spans.
-    fn folded(placed: &[Placed], others: &mut Vec<Finding>) -> Vec<Finding> {
-        let picks = fold(placed, others);
-        picks
+    /// Folds one paragraph at `start` holding `local` with the document
+    /// finding `other`, and compares the picks with a full sort of both.
+    fn assert_folds_as_a_full_sort(
+        start: usize,
+        len: usize,
+        local: Finding,
+        other: Finding,
+        case: &str,
+    ) {
+        let placed = vec![placed_alone(start, len, local.clone())];
+        let mut others = vec![other.clone()];
+        let picks = fold(&placed, &mut others);
+        let folded: Vec<Finding> = picks
             .iter()
             .map(|pick| match *pick {
                 Pick::Local { para, index } => {
@@ -947,7 +956,12 @@ mod tests {
                 }
                 Pick::Other(i) => others[i as usize].clone(),
             })
-            .collect()
+            .collect();
+        let mut shifted = local;
+        shifted.shift(start);
+        let mut all = vec![shifted, other];
+        sort(&mut all);
+        assert_eq!(folded, all, "{case}");
     }
 
     #[test]
@@ -975,14 +989,8 @@ mod tests {
         for ((ls, lf), (os, of)) in cases {
             let local = finding("a.local", ls, lf, 0);
             let other = finding("b.document", os, of, start);
-            let placed = vec![placed_alone(start, 9, local.clone())];
-            let mut others = vec![other.clone()];
-            let folded = folded(&placed, &mut others);
-            let mut shifted = local;
-            shifted.shift(start);
-            let mut all = vec![shifted, other];
-            sort(&mut all);
-            assert_eq!(folded, all, "local {ls:?} {lf:?}, document {os:?} {of:?}");
+            let case = format!("local {ls:?} {lf:?}, document {os:?} {of:?}");
+            assert_folds_as_a_full_sort(start, 9, local, other, &case);
         }
     }
 
@@ -1023,14 +1031,8 @@ mod tests {
                     String::new(),
                 );
             }
-            let placed = vec![placed_alone(start, 12, local.clone())];
-            let mut others = vec![other.clone()];
-            let folded = folded(&placed, &mut others);
-            let mut shifted = local;
-            shifted.shift(start);
-            let mut all = vec![shifted, other];
-            sort(&mut all);
-            assert_eq!(folded, all, "local {local_span:?}, document {other_span:?}");
+            let case = format!("local {local_span:?}, document {other_span:?}");
+            assert_folds_as_a_full_sort(start, 12, local, other, &case);
         }
     }
 
