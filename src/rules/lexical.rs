@@ -495,8 +495,8 @@ pub fn build_word(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Confi
         }
         Ok(WordChecker {
             common: Common::new(spec),
-            threshold: spec.param::<f64>("threshold")?.unwrap_or(5.0) as f32,
-            strong: spec.param::<f64>("strong")?.unwrap_or(8.0) as f32,
+            threshold: spec.param::<f64>("threshold")?.unwrap_or(8.0) as f32,
+            strong: spec.param::<f64>("strong")?.unwrap_or(10.0) as f32,
             min_freq: spec.param::<u32>("min_freq")?.unwrap_or(100),
             surnames: sorted_chars(SURNAMES),
             function_chars: sorted_chars(FUNCTION_CHARS),
@@ -733,6 +733,14 @@ const ADVERBIALS: &[&str] = &[
     "依法",
     "规范",
     "统筹",
+    "直观",
+    "清醒",
+    "清楚",
+    "准确",
+    "客观",
+    "彻底",
+    "精心",
+    "果断",
 ];
 /// Verbs of official writing that jieba tags otherwise (落实 `a`, 服务 `vn`).
 const MISTAGGED_VERBS: &[&str] = &[
@@ -762,6 +770,32 @@ const DEGREE: &[&str] = &[
     "尤为",
     "格外",
     "越来越",
+];
+/// Words that after V的 and before the end of a clause are complements, with or
+/// without a degree word (看的透彻 → 看得透彻, 讲的很到位 → 讲得很到位). Words that
+/// as often end a clause as the noun after 的 (不足, 问题, 困难) are absent.
+const COMPLEMENT_WORDS: &[&str] = &[
+    "到位",
+    "透彻",
+    "扎实",
+    "全面",
+    "细致",
+    "深入",
+    "具体",
+    "出色",
+    "精彩",
+    "生动",
+    "准确",
+    "及时",
+    "清楚",
+    "明白",
+    "好",
+    "实",
+    "快",
+    "对",
+    "有声有色",
+    "井井有条",
+    "红红火火",
 ];
 /// Complement phrases after V的 that need 得 on their own (做的不够 → 做得不够).
 const NEG_COMPLEMENTS: &[&str] = &["不够", "不到位", "不好", "不错", "不细", "不实", "不深"];
@@ -873,15 +907,21 @@ fn ends_with_adverbial(before: &str) -> bool {
 const ADVERBIAL_LAST: &[char] = &[
     '真', '极', '好', '实', '入', '动', '格', '决', '力', '分', '妥', '序', '时', '快', '断', '续',
     '步', '善', '心', '细', '速', '觉', '加', '在', '牢', '紧', '泛', '扣', '移', '明', '性', '统',
-    '位', '量', '紊', '是', '早', '刻', '效', '学', '理', '准', '法', '范', '筹', '致',
+    '位', '量', '紊', '是', '早', '刻', '效', '学', '理', '准', '法', '范', '筹', '致', '观', '醒',
+    '楚', '确', '底',
 ];
 
 /// Whether `after` (the text after a 的) starts like a complement: a negated
-/// complement or a degree word.
+/// complement, a degree word or a complement word, perhaps after 都/也/还.
 fn starts_like_complement(after: &str) -> bool {
+    let after = ["都", "也", "还"]
+        .iter()
+        .find_map(|w| after.strip_prefix(w))
+        .unwrap_or(after);
     NEG_COMPLEMENTS
         .iter()
         .chain(DEGREE)
+        .chain(COMPLEMENT_WORDS)
         .any(|w| after.starts_with(w))
 }
 
@@ -910,15 +950,20 @@ impl ParticleChecker {
                 if !verb || prev_text.len() > 2 {
                     return None;
                 }
-                let k = j + 1;
+                // 讲的都很好, 做的也不够: 都/也/还 may stand before the complement.
+                let k = j + 1 + usize::from(cs.get(j + 1).is_some_and(|&c| in_set("都也还", c)));
                 if let Some(n) = word_matches(cs, k, NEG_COMPLEMENTS) {
                     return is_punct_or_end(cs, k + n).then_some((from, k + n, '得' as u32));
                 }
-                let d = word_matches(cs, k, DEGREE)?;
+                // 看的透彻, 抓的很实: a word that closes a clause after V的 only
+                // as a complement needs no degree word.
+                let d = word_matches(cs, k, DEGREE).unwrap_or(0);
                 let (end, adj) = word_after(cs, k + d)?;
                 let adj_text = to_string(&cs[k + d..end]);
-                if !COMPLEMENT_ADJ_TAGS.contains(&adj.tag()) || NOT_ADJ.contains(&adj_text.as_str())
-                {
+                let complement = COMPLEMENT_WORDS.contains(&adj_text.as_str());
+                let adjective = COMPLEMENT_ADJ_TAGS.contains(&adj.tag())
+                    && !NOT_ADJ.contains(&adj_text.as_str());
+                if !(complement || (d > 0 && adjective)) {
                     return None;
                 }
                 // The complement must close the clause (讲的很具体。), else it
