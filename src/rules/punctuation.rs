@@ -388,12 +388,26 @@ fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
         let next = text[end..].chars().next();
         if let (Some(p), Some(n)) = (prev, next) {
             if is_cjk(p) && is_cjk(n) && !is_open_dash(p, n) {
-                let message = render(&rule.template, &[("match", &text[at..end])]);
-                out.push(
-                    Finding::new(&rule.id, rule.severity, at..end, message).with_replacement(""),
-                );
+                out.push(space_finding(rule, text, at..end, p));
             }
         }
+    }
+}
+
+/// The finding for the spaces at `span`, after the character `prev`: fixed by
+/// deleting them, or, between two sentences, perhaps by a line break: there
+/// the space is often a paragraph break lost in copied web text. Before an
+/// outline marker (。 二、) it certainly is, and the break comes first.
+fn space_finding(rule: &Rule, text: &str, span: Range<usize>, prev: char) -> Finding {
+    let message = render(&rule.template, &[("match", &text[span.clone()])]);
+    let after = &text[span.end..];
+    let f = Finding::new(&rule.id, rule.severity, span, message);
+    if !matches!(prev, '。' | '！' | '？' | '；') {
+        f.with_replacement("")
+    } else if crate::outline::parse_marker(after).is_some() {
+        f.with_replacement("\n").with_replacement("")
+    } else {
+        f.with_replacement("").with_replacement("\n")
     }
 }
 
@@ -815,11 +829,7 @@ mod tests {
             let next = iter.peek().map(|&(_, d)| d);
             if let (Some(p), Some(n)) = (prev, next) {
                 if is_cjk(p) && is_cjk(n) && !is_open_dash(p, n) {
-                    let message = render(&rule.template, &[("match", &text[at..end])]);
-                    out.push(
-                        Finding::new(&rule.id, rule.severity, at..end, message)
-                            .with_replacement(""),
-                    );
+                    out.push(space_finding(rule, text, at..end, p));
                 }
             }
             prev = None;
@@ -1022,6 +1032,22 @@ mod tests {
         assert_eq!(
             fixed(text, &f),
             "每天督导通报主次街道市容问题整治情况。同志们：今天"
+        );
+        // Between sentences a line break is the alternative, and before an
+        // outline marker the first fix.
+        let text = "召开会议。 会议指出，要抓好落实。 二、加强领导";
+        let f = r.check(text, DocKind::Plain);
+        let fixes = |f: &Finding| {
+            f.fixes
+                .iter()
+                .map(|x| x.replacement.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(fixes(&f[0]), ["", "\n"]);
+        assert_eq!(fixes(&f[1]), ["\n", ""]);
+        assert_eq!(
+            fixed(text, &f),
+            "召开会议。会议指出，要抓好落实。\n二、加强领导"
         );
         // Titles and signature lines use spaces as separators.
         assert!(r
