@@ -718,8 +718,12 @@ fn ordinal_marker(cur: &mut Cursor<'_>, start: usize, inline: bool) -> Option<Ma
             .or_else(|| parse_arabic(r))
             .is_some()
     });
-    if number_list_follows(rest, true) || another_ordinal {
-        return None; // 第一、二季度; 第二、第三个层次
+    // 第二、四支部 abbreviates 第二、第四支部: after 、 any number makes a list
+    // of ordinals (a heading after 第二、 starting with a number is rarer
+    // than this, and 第二， is the standard marker anyway).
+    let ordinal_list = delim == '、' && parse_chinese_number(rest).is_some();
+    if number_list_follows(rest, true) || another_ordinal || ordinal_list {
+        return None; // 第一、二季度; 第二、第三个层次; 第二、四支部
     }
     let standard = match delim {
         '，' | '：' => None,
