@@ -526,9 +526,13 @@ impl ParagraphCache {
         let mut kept = FxHashMap::with_capacity_and_hasher(others.len(), Default::default());
         // Masking may change a line's columns without changing the masked
         // text the keys are of: no reuse there.
+        let starts: Vec<usize> = match masked || others.is_empty() {
+            true => Vec::new(),
+            false => view.paragraphs.iter().map(|p| p.start).collect(),
+        };
         let keys: Vec<Option<u64>> = others
             .iter()
-            .map(|f| (!masked).then(|| other_key(f, view)).flatten())
+            .map(|f| (!masked).then(|| other_key(f, view, &starts)).flatten())
             .collect();
         let json = others
             .iter()
@@ -655,14 +659,13 @@ impl ParagraphCache {
 /// offsets alone would change with every edit before the finding). The uri,
 /// encoding and docs link are the cache's. `None` for an end past its line's
 /// text (on a line break), whose column depends on more than the line.
-fn other_key(f: &Finding, view: &DocView<'_>) -> Option<u64> {
+/// `starts` are the paragraphs' starts, searched instead of the paragraphs
+/// themselves (see `fold`).
+fn other_key(f: &Finding, view: &DocView<'_>, starts: &[usize]) -> Option<u64> {
     use std::hash::{Hash, Hasher};
     let mut h = rustc_hash::FxHasher::default();
     let place = |offset: usize, h: &mut rustc_hash::FxHasher| -> Option<()> {
-        let i = view
-            .paragraphs
-            .partition_point(|p| p.start <= offset)
-            .checked_sub(1)?;
+        let i = starts.partition_point(|&s| s <= offset).checked_sub(1)?;
         let p = &view.paragraphs[i];
         let within = offset - p.start;
         if within > p.text.len() {
