@@ -387,11 +387,22 @@ fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
         let prev = text[..at].chars().next_back();
         let next = text[end..].chars().next();
         if let (Some(p), Some(n)) = (prev, next) {
-            if is_cjk(p) && is_cjk(n) && !is_open_dash(p, n) {
+            if is_cjk(p) && is_cjk(n) && !is_open_dash(p, n) && !quoted_or_bracketed(text, at, end)
+            {
                 out.push(space_finding(rule, text, at..end, p));
             }
         }
     }
+}
+
+/// Whether `text[at..end]` lies inside quotes or brackets: a two-part
+/// slogan (“织密监管网 共筑防护线”) and a byline (（记者 张三）) are set
+/// with a space there by convention.
+fn quoted_or_bracketed(text: &str, at: usize, end: usize) -> bool {
+    let (before, after) = (&text[..at], &text[end..]);
+    [('“', '”'), ('（', '）'), ('(', ')'), ('《', '》')]
+        .iter()
+        .any(|&(open, close)| before.rfind(open) > before.rfind(close) && after.contains(close))
 }
 
 /// The finding for the spaces at `span`, after the character `prev`: fixed by
@@ -828,7 +839,11 @@ mod tests {
             }
             let next = iter.peek().map(|&(_, d)| d);
             if let (Some(p), Some(n)) = (prev, next) {
-                if is_cjk(p) && is_cjk(n) && !is_open_dash(p, n) {
+                if is_cjk(p)
+                    && is_cjk(n)
+                    && !is_open_dash(p, n)
+                    && !quoted_or_bracketed(text, at, end)
+                {
                     out.push(space_finding(rule, text, at..end, p));
                 }
             }
@@ -1049,9 +1064,16 @@ mod tests {
             fixed(text, &f),
             "召开会议。会议指出，要抓好落实。\n二、加强领导"
         );
-        // Titles and signature lines use spaces as separators.
+        // Titles and signature lines use spaces as separators, and so do
+        // slogans in quotes and bylines in brackets.
         assert!(r
             .check("力抓质量评查 强化审判监督", DocKind::Plain)
+            .is_empty());
+        assert!(r
+            .check(
+                "主题为“织密监管网 共筑防护线”。（记者 张三）",
+                DocKind::Plain
+            )
             .is_empty());
         assert!(r
             .check("发函 312件（次），共计 5 项。", DocKind::Plain)
