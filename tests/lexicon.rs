@@ -219,6 +219,7 @@ fn de_adverbial_fixes_and_silences() {
         "懂得认真的意义",
         "要更好地推进各项工作",
         "作出正确的决定",
+        "实施更加积极的就业政策。",
     ] {
         assert!(hits(&r, rule, silent).is_empty(), "{silent}");
     }
