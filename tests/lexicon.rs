@@ -210,6 +210,21 @@ fn de_adverbial_fixes_and_silences() {
         vec!["清醒的认识→要清醒地认识到存在的问题"]
     );
     assert_eq!(hits(&r, rule, "更加直观的看到差距").len(), 1);
+    // An aspect particle makes the verb a predicate, whatever the adverbial.
+    assert_eq!(
+        hits(&r, rule, "我们成功的完成了全年计划"),
+        vec!["成功的完成→我们成功地完成了全年计划"]
+    );
+    assert_eq!(hits(&r, rule, "有力的促进了各项工作").len(), 1);
+    // Without one, only adverbials that hardly ever modify a noun count, and
+    // not after a verb that takes a verbal noun.
+    for silent in [
+        "统一和规范的统计口径。",
+        "构建全方位的服务职工群众工作体系。",
+        "对此进行认真的研究",
+    ] {
+        assert!(hits(&r, rule, silent).is_empty(), "{silent}");
+    }
     for silent in [
         "实现更好的发展。",
         "采取有效的措施",
@@ -260,6 +275,16 @@ fn pattern_usage_rules_fix_and_stay_silent() {
         vec!["地→向大家表示热烈的祝贺"]
     );
     assert!(hits(&r, "usage.de-attributive", "热烈地欢迎各位来宾").is_empty());
+    assert_eq!(
+        hits(&r, "usage.jiezhi", "截止2005年底，公路里程"),
+        vec!["截止→截至2005年底，公路里程"]
+    );
+    assert!(hits(&r, "usage.jiezhi", "报名截止日期为5月31日").is_empty());
+    assert_eq!(
+        hits(&r, "usage.xiang", "从来没有象今天这样好"),
+        vec!["象→从来没有像今天这样好"]
+    );
+    assert!(hits(&r, "usage.xiang", "这种现象这样下去不行").is_empty());
 }
 
 fn corpus(name: &str) -> String {

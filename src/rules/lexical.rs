@@ -735,6 +735,11 @@ const ADVERBIALS: &[&str] = &[
     "统筹",
     "直观",
     "清醒",
+    "成功",
+    "开创性",
+    "顺利",
+    "圆满",
+    "出色",
     "清楚",
     "准确",
     "客观",
@@ -742,6 +747,66 @@ const ADVERBIALS: &[&str] = &[
     "精心",
     "果断",
 ];
+/// The [`ADVERBIALS`] that before a verb are adverbials with no evidence
+/// from after the verb: words like 规范, 系统, 深入, 科学 as often make a
+/// verbal noun's attribute (规范的管理, 进行深入的学习).
+const STRICT_ADVERBIALS: &[&str] = &[
+    "认真",
+    "积极",
+    "更好",
+    "扎实",
+    "切实",
+    "主动",
+    "坚决",
+    "努力",
+    "尽快",
+    "不断",
+    "持续",
+    "逐步",
+    "全力",
+    "稳步",
+    "迅速",
+    "自觉",
+    "大力",
+    "更加",
+    "牢牢",
+    "紧紧",
+    "扎扎实实",
+    "认认真真",
+    "踏踏实实",
+    "实实在在",
+    "不折不扣",
+    "坚定不移",
+    "旗帜鲜明",
+    "积极主动",
+    "尽早",
+    "一步步",
+    "更快",
+    "更好更快",
+    "清醒",
+    "直观",
+    "妥善",
+    "及时",
+];
+
+/// Verbs whose object is often a verbal noun with an attribute: 进行认真的研究,
+/// 作出深入的分析 (the 的 is right there).
+const NOUN_TAKERS: &[&str] = &[
+    "进行", "开展", "加以", "给予", "予以", "作出", "做出", "得到", "受到", "经过", "通过", "有了",
+    "有着", "实现", "是",
+];
+
+/// Whether `before` (the text before an adverbial) ends with a [`NOUN_TAKERS`] verb.
+fn object_taker_before(before: &[u32]) -> bool {
+    NOUN_TAKERS.iter().any(|w| {
+        let n = w.chars().count();
+        n <= before.len()
+            && w.chars()
+                .zip(&before[before.len() - n..])
+                .all(|(a, &b)| a as u32 == b)
+    })
+}
+
 /// Verbs of official writing that jieba tags otherwise (落实 `a`, 服务 `vn`).
 const MISTAGGED_VERBS: &[&str] = &[
     "落实", "服务", "贯彻", "执行", "推动", "开展", "解决", "完成", "宣传", "引导", "参与", "配合",
@@ -909,7 +974,7 @@ const ADVERBIAL_LAST: &[char] = &[
     '真', '极', '好', '实', '入', '动', '格', '决', '力', '分', '妥', '序', '时', '快', '断', '续',
     '步', '善', '心', '细', '速', '觉', '加', '在', '牢', '紧', '泛', '扣', '移', '明', '性', '统',
     '位', '量', '紊', '是', '早', '刻', '效', '学', '理', '准', '法', '范', '筹', '致', '观', '醒',
-    '楚', '确', '底',
+    '楚', '确', '底', '功', '利', '满', '色',
 ];
 
 /// Whether `after` (the text after a 的) starts like a complement: a negated
@@ -926,8 +991,9 @@ fn starts_like_complement(after: &str) -> bool {
         .any(|w| after.starts_with(w))
 }
 
-/// Characters decoded around a 的: `judge` looks at most 4 back and 13 ahead.
-const DE_BEFORE: usize = 4;
+/// Characters decoded around a 的: `judge` looks at most 8 back (a verb before
+/// the adverbial) and 13 ahead.
+const DE_BEFORE: usize = 8;
 const DE_AFTER: usize = 16;
 
 impl ParticleChecker {
@@ -984,6 +1050,20 @@ impl ParticleChecker {
                 let is_verb = matches!(verb.tag(), "v" | "vd" | "vi")
                     || MISTAGGED_VERBS.contains(&verb_text.as_str());
                 if !is_verb || end - (j + 1) < 2 {
+                    return None;
+                }
+                // 成功的完成了, 深刻的认识到, 直观的看到: an aspect particle or a
+                // result complement makes the verb a predicate, whatever the
+                // adverbial.
+                if cs.get(end).is_some_and(|&c| in_set("了着过到", c)) || cs[end - 1] == '到' as u32
+                {
+                    return Some((from, end, '地' as u32));
+                }
+                // Else the verb may head a noun phrase (规范的统计口径, 进行认真
+                // 的研究, 全方位的服务职工群众工作体系): only adverbials that
+                // hardly ever modify a noun count, and not after a verb that
+                // takes one.
+                if !STRICT_ADVERBIALS.contains(&text.as_str()) || object_taker_before(&cs[..from]) {
                     return None;
                 }
                 if is_punct_or_end(cs, end) || in_set(NOT_AFTER_VERB, cs[end]) {
