@@ -265,9 +265,19 @@ pub fn sort(findings: &mut Vec<Finding>) {
             .first()
             .filter(|fix| fix.replacement.is_empty())
             .map(|fix| &fix.span);
-        !deletions[..starting_before]
-            .iter()
-            .any(|d| Some(d) != own && f.span.end <= d.end && d.len() > f.span.len())
+        // Back from the last deletion starting before `f`, while some
+        // deletion up to here still reaches `f`'s end: thousands of small
+        // deletions (spaces) each tested against all earlier ones was
+        // quadratic.
+        let mut i = starting_before;
+        while i > 0 && reach[i - 1] >= f.span.end {
+            i -= 1;
+            let d = &deletions[i];
+            if Some(d) != own && f.span.end <= d.end && d.len() > f.span.len() {
+                return false;
+            }
+        }
+        true
     });
 }
 
