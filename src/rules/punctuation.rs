@@ -395,11 +395,35 @@ fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
     }
 }
 
+/// How far around a space [`quoted_or_bracketed`] and [`space_finding`] look
+/// (bytes, ~40 Han characters): slogans, bylines and markers are short, and a
+/// bound keeps a huge paragraph full of spaces linear.
+const SPACE_CONTEXT: usize = 120;
+
+/// `text[..at]`, at most its last `max` bytes (on a character boundary).
+fn tail(text: &str, at: usize, max: usize) -> &str {
+    let mut from = at.saturating_sub(max);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    &text[from..at]
+}
+
+/// `text[from..]`, at most its first `max` bytes (on a character boundary).
+fn head(text: &str, from: usize, max: usize) -> &str {
+    let mut to = (from + max).min(text.len());
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    &text[from..to]
+}
+
 /// Whether `text[at..end]` lies inside quotes or brackets: a two-part
 /// slogan (“织密监管网 共筑防护线”) and a byline (（记者 张三）) are set
 /// with a space there by convention.
 fn quoted_or_bracketed(text: &str, at: usize, end: usize) -> bool {
-    let (before, after) = (&text[..at], &text[end..]);
+    let before = tail(text, at, SPACE_CONTEXT);
+    let after = head(text, end, SPACE_CONTEXT);
     [('“', '”'), ('（', '）'), ('(', ')'), ('《', '》')]
         .iter()
         .any(|&(open, close)| before.rfind(open) > before.rfind(close) && after.contains(close))
@@ -411,7 +435,7 @@ fn quoted_or_bracketed(text: &str, at: usize, end: usize) -> bool {
 /// outline marker (。 二、) it certainly is, and the break comes first.
 fn space_finding(rule: &Rule, text: &str, span: Range<usize>, prev: char) -> Finding {
     let message = render(&rule.template, &[("match", &text[span.clone()])]);
-    let after = &text[span.end..];
+    let after = head(text, span.end, SPACE_CONTEXT);
     let f = Finding::new(&rule.id, rule.severity, span, message);
     if !matches!(prev, '。' | '！' | '？' | '；') {
         f.with_replacement("")
