@@ -495,8 +495,8 @@ pub fn build_word(specs: &[RuleSpec]) -> Result<Vec<Box<dyn Checker>>, Vec<Confi
         }
         Ok(WordChecker {
             common: Common::new(spec),
-            threshold: spec.param::<f64>("threshold")?.unwrap_or(8.0) as f32,
-            strong: spec.param::<f64>("strong")?.unwrap_or(10.0) as f32,
+            threshold: spec.param::<f64>("threshold")?.unwrap_or(9.5) as f32,
+            strong: spec.param::<f64>("strong")?.unwrap_or(11.0) as f32,
             min_freq: spec.param::<u32>("min_freq")?.unwrap_or(100),
             surnames: sorted_chars(SURNAMES),
             function_chars: sorted_chars(FUNCTION_CHARS),
