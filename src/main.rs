@@ -54,6 +54,9 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    if !matches!(cli.command, Command::Check(_) | Command::Lsp { .. }) {
+        default_sigpipe();
+    }
     let code = match cli.command {
         Command::Check(args) => cli::check::run(args),
         Command::Rules(args) => cli::rules::list(args),
@@ -69,6 +72,18 @@ fn main() -> ExitCode {
         },
     };
     ExitCode::from(code)
+}
+
+/// Lets `gwlint rules | head` end quietly when the reader goes, as Unix tools
+/// do: Rust ignores SIGPIPE, and `println!` then panics on the closed pipe.
+/// (`check` handles write errors itself, and the server must outlive a
+/// client that hangs up only to clean up.)
+fn default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: restores a signal's default disposition; no other thread runs yet.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
 }
 
 fn schema(which: Option<&str>, out_dir: Option<&std::path::Path>) -> u8 {

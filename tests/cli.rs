@@ -567,3 +567,24 @@ fn curated_typo_list_is_large_and_sound() {
         ]
     );
 }
+
+/// `gwlint rules | head -1`: the reader is gone (here before the first line
+/// is written, which makes the write fail every time), and the process must
+/// end quietly, as Unix tools do, not in a panic on the closed pipe.
+#[test]
+fn listing_into_a_closed_pipe_ends_quietly() {
+    for args in [&["rules", "--all"][..], &["explain", "typo.idiom"][..]] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gwlint"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("gwlint runs");
+        // Building the rules takes milliseconds: the pipe closes first.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+    }
+}
