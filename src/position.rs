@@ -94,26 +94,22 @@ impl LineIndex {
         }
     }
 
-    /// Columns in `enc` (not UTF-8) from the start of the text to byte `at`.
+    /// Columns in `enc` (UTF-16 or UTF-32) from the start of the text to byte `at`.
     fn units_before(&self, text: &str, at: usize, enc: Encoding) -> usize {
         let bytes = text.as_bytes();
         let blocks = self.blocks.get_or_init(|| {
             let mut acc = [0u32; 2];
             let mut blocks = vec![acc];
             for chunk in bytes.chunks(BLOCK) {
-                acc[0] += chunk.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u32;
-                acc[1] += chunk.iter().filter(|&&b| b >= 0xF0).count() as u32;
+                acc[0] += count_byte_units(chunk, Encoding::Utf16) as u32;
+                acc[1] += count_byte_units(chunk, Encoding::Utf32) as u32;
                 blocks.push(acc);
             }
             blocks
         });
         let k = at / BLOCK;
-        let rest = &bytes[k * BLOCK..at];
-        let chars = blocks[k][0] as usize + rest.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
-        match enc {
-            Encoding::Utf32 => chars,
-            _ => chars + blocks[k][1] as usize + rest.iter().filter(|&&b| b >= 0xF0).count(),
-        }
+        let before = blocks[k][usize::from(enc != Encoding::Utf16)] as usize;
+        before + count_byte_units(&bytes[k * BLOCK..at], enc)
     }
 
     /// Byte offset of a position. Columns past the end of the line clamp to the
@@ -152,14 +148,19 @@ pub fn unit_len(ch: char, enc: Encoding) -> usize {
 
 /// Number of units `s` takes in the given encoding.
 pub fn count_units(s: &str, enc: Encoding) -> usize {
+    count_byte_units(s.as_bytes(), enc)
+}
+
+/// [`count_units`] of UTF-8 bytes that may start or end inside a character:
+/// a character counts where its first byte is.
+fn count_byte_units(bytes: &[u8], enc: Encoding) -> usize {
     // Counted on bytes, which the compiler vectorises: every byte that is not a
     // continuation byte starts a character, and every 4-byte lead (≥ 0xF0) starts
     // one that takes two UTF-16 units. Long 公文 lines make this a hot path when
     // thousands of findings are converted to editor positions.
-    let bytes = s.as_bytes();
     let chars = || bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
     match enc {
-        Encoding::Utf8 => s.len(),
+        Encoding::Utf8 => bytes.len(),
         Encoding::Utf16 => chars() + bytes.iter().filter(|&&b| b >= 0xF0).count(),
         Encoding::Utf32 => chars(),
     }

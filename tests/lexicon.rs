@@ -244,48 +244,63 @@ fn de_adverbial_fixes_and_silences() {
 #[test]
 fn pattern_usage_rules_fix_and_stay_silent() {
     let r = RuleSet::builtin();
-    assert_eq!(
-        hits(&r, "usage.zuochu", "为发展做出了重要贡献"),
-        vec!["做出→为发展作出了重要贡献"]
-    );
-    assert!(hits(&r, "usage.zuochu", "做出一桌好菜").is_empty());
-    assert!(hits(&r, "usage.zuochu", "要做好这项工作").is_empty());
-    assert_eq!(
-        hits(&r, "usage.dangzuo", "把安全当做大事来抓"),
-        vec!["当做→把安全当作大事来抓"]
-    );
-    assert!(hits(&r, "usage.dangzuo", "应当做好准备来抓落实").is_empty());
-    assert_eq!(
-        hits(&r, "usage.double-yao", "要特别要注意"),
-        vec!["要特别要→要特别注意"]
-    );
-    assert_eq!(
-        hits(&r, "usage.double-total", "共累计投入"),
-        vec!["共累计→累计投入"]
-    );
-    assert!(hits(&r, "usage.double-total", "共计投入").is_empty());
-    assert_eq!(
-        hits(&r, "usage.zuo-speech", "稍后市长还要做重要讲话"),
-        vec!["做→稍后市长还要作重要讲话"]
-    );
-    for silent in ["要做好报告的起草", "这叫做报告文学", "把它当做讲话稿"] {
-        assert!(hits(&r, "usage.zuo-speech", silent).is_empty(), "{silent}");
+    // (rule, a slip, the finding as `match→fixed text`, texts that stay silent)
+    let cases: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "usage.zuochu",
+            "为发展做出了重要贡献",
+            "做出→为发展作出了重要贡献",
+            &["做出一桌好菜", "要做好这项工作"],
+        ),
+        (
+            "usage.dangzuo",
+            "把安全当做大事来抓",
+            "当做→把安全当作大事来抓",
+            &["应当做好准备来抓落实"],
+        ),
+        (
+            "usage.double-yao",
+            "要特别要注意",
+            "要特别要→要特别注意",
+            &["一是要严格要求自己"],
+        ),
+        (
+            "usage.double-total",
+            "共累计投入",
+            "共累计→累计投入",
+            &["共计投入"],
+        ),
+        (
+            "usage.zuo-speech",
+            "稍后市长还要做重要讲话",
+            "做→稍后市长还要作重要讲话",
+            &["要做好报告的起草", "这叫做报告文学", "把它当做讲话稿"],
+        ),
+        (
+            "usage.de-attributive",
+            "向大家表示热烈地祝贺",
+            "地→向大家表示热烈的祝贺",
+            &["热烈地欢迎各位来宾"],
+        ),
+        (
+            "usage.jiezhi",
+            "截止2005年底，公路里程",
+            "截止→截至2005年底，公路里程",
+            &["报名截止日期为5月31日"],
+        ),
+        (
+            "usage.xiang",
+            "从来没有象今天这样好",
+            "象→从来没有像今天这样好",
+            &["这种现象这样下去不行"],
+        ),
+    ];
+    for &(rule, slip, expected, silent) in cases {
+        assert_eq!(hits(&r, rule, slip), vec![expected], "{rule}");
+        for text in silent {
+            assert!(hits(&r, rule, text).is_empty(), "{rule}: {text}");
+        }
     }
-    assert_eq!(
-        hits(&r, "usage.de-attributive", "向大家表示热烈地祝贺"),
-        vec!["地→向大家表示热烈的祝贺"]
-    );
-    assert!(hits(&r, "usage.de-attributive", "热烈地欢迎各位来宾").is_empty());
-    assert_eq!(
-        hits(&r, "usage.jiezhi", "截止2005年底，公路里程"),
-        vec!["截止→截至2005年底，公路里程"]
-    );
-    assert!(hits(&r, "usage.jiezhi", "报名截止日期为5月31日").is_empty());
-    assert_eq!(
-        hits(&r, "usage.xiang", "从来没有象今天这样好"),
-        vec!["象→从来没有像今天这样好"]
-    );
-    assert!(hits(&r, "usage.xiang", "这种现象这样下去不行").is_empty());
 }
 
 fn corpus(name: &str) -> String {

@@ -29,6 +29,7 @@ use super::memo::{ParaMemo, Relevance, Unaffected};
 use super::{Checker, DocView};
 use crate::config::{ConfigError, RuleSpec};
 use crate::finding::{render, Finding, Severity};
+use crate::position::floor_char_boundary;
 
 pub const HALFWIDTH: &str = "punctuation.halfwidth";
 pub const SPACE: &str = "punctuation.space";
@@ -400,30 +401,12 @@ fn check_spaces(rule: &Rule, text: &str, out: &mut Vec<Finding>) {
 /// bound keeps a huge paragraph full of spaces linear.
 const SPACE_CONTEXT: usize = 120;
 
-/// `text[..at]`, at most its last `max` bytes (on a character boundary).
-fn tail(text: &str, at: usize, max: usize) -> &str {
-    let mut from = at.saturating_sub(max);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    &text[from..at]
-}
-
-/// `text[from..]`, at most its first `max` bytes (on a character boundary).
-fn head(text: &str, from: usize, max: usize) -> &str {
-    let mut to = (from + max).min(text.len());
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
-    &text[from..to]
-}
-
 /// Whether `text[at..end]` lies inside quotes or brackets: a two-part
 /// slogan (“织密监管网 共筑防护线”) and a byline (（记者 张三）) are set
 /// with a space there by convention.
 fn quoted_or_bracketed(text: &str, at: usize, end: usize) -> bool {
-    let before = tail(text, at, SPACE_CONTEXT);
-    let after = head(text, end, SPACE_CONTEXT);
+    let before = &text[floor_char_boundary(text, at.saturating_sub(SPACE_CONTEXT))..at];
+    let after = &text[end..floor_char_boundary(text, end + SPACE_CONTEXT)];
     [('“', '”'), ('（', '）'), ('(', ')'), ('《', '》')]
         .iter()
         .any(|&(open, close)| before.rfind(open) > before.rfind(close) && after.contains(close))
@@ -435,7 +418,7 @@ fn quoted_or_bracketed(text: &str, at: usize, end: usize) -> bool {
 /// outline marker (。 二、) it certainly is, and the break comes first.
 fn space_finding(rule: &Rule, text: &str, span: Range<usize>, prev: char) -> Finding {
     let message = render(&rule.template, &[("match", &text[span.clone()])]);
-    let after = head(text, span.end, SPACE_CONTEXT);
+    let after = &text[span.end..floor_char_boundary(text, span.end + SPACE_CONTEXT)];
     let f = Finding::new(&rule.id, rule.severity, span, message);
     if !matches!(prev, '。' | '！' | '？' | '；') {
         f.with_replacement("")
