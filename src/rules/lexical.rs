@@ -1188,6 +1188,10 @@ mod tests {
         }
         assert!(!ends_with_adverbial("我们"));
         assert!(!ends_with_adverbial(""));
+        // A strict adverbial missing from the list would never be looked at.
+        for a in STRICT_ADVERBIALS {
+            assert!(ADVERBIALS.contains(a), "{a}");
+        }
     }
 
     #[test]
